@@ -1,0 +1,147 @@
+"""Pure shape maths: parameter counts, iterations, batches.
+
+No TensorFlow here. Every formula is checked against ``count_params()`` and against the batches
+``fit`` really runs by the Keras cross-check tests.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = [
+    "check_size",
+    "dense_params",
+    "simple_rnn_params",
+    "lstm_params",
+    "gru_params",
+    "iterations_per_epoch",
+    "batch_bounds",
+]
+
+
+def check_size(name: str, value, minimum: int = 1) -> int:
+    """Return ``value`` as an int, or raise a ``ValueError`` that says what is wrong with it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a whole number, got {value!r}.")
+    if value < minimum:
+        if minimum == 1:
+            raise ValueError(
+                f"{name} must be at least 1, got {value}: a layer or a data set of size "
+                f"{value} has nothing in it."
+            )
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    return int(value)
+
+
+def dense_params(features: int, units: int, use_bias: bool = True) -> int:
+    """Weights of ``Dense(units)`` on inputs of ``features`` values: a kernel and a bias.
+
+    The kernel is a ``(features, units)`` matrix; the bias adds one number per unit.
+    """
+    features = check_size("features", features)
+    units = check_size("units", units)
+    return features * units + (units if use_bias else 0)
+
+
+def _recurrent_block(features: int, units: int) -> int:
+    """One gate of a recurrent cell: input kernel, recurrent kernel and bias."""
+    features = check_size("features", features)
+    units = check_size("units", units)
+    return features * units + units * units + units
+
+
+def simple_rnn_params(features: int, units: int) -> int:
+    """Weights of ``SimpleRNN(units)``: ``features*units + units*units + units``."""
+    return _recurrent_block(features, units)
+
+
+def lstm_params(features: int, units: int) -> int:
+    """Weights of ``LSTM(units)``: four gates (input, forget, cell, output), each a SimpleRNN."""
+    return 4 * _recurrent_block(features, units)
+
+
+def gru_params(features: int, units: int, reset_after: bool = True) -> int:
+    """Weights of ``GRU(units)``: three gates; ``reset_after=True`` (Keras's default) adds a
+    second bias of ``3*units`` for the recurrent kernel."""
+    base = 3 * _recurrent_block(features, units)
+    return base + (3 * int(units) if reset_after else 0)
+
+
+def iterations_per_epoch(n_samples: int, batch_size: int, drop_remainder: bool = False) -> int:
+    """How many batches, and so weight updates, one epoch over ``n_samples`` makes.
+
+    The last batch holds what is left over, so it can be smaller than ``batch_size``; with
+    ``drop_remainder=True`` it is dropped instead. A batch size larger than the data set is
+    fine: the whole data set is one batch.
+    """
+    n_samples = check_size("n_samples", n_samples)
+    batch_size = check_size("batch_size", batch_size)
+    if drop_remainder:
+        return n_samples // batch_size
+    return math.ceil(n_samples / batch_size)
+
+
+def batch_bounds(n_samples: int, batch_size: int, drop_remainder: bool = False) -> list[tuple[int, int]]:
+    """``(start, stop)`` positions of every batch of one epoch, in order (stop excluded).
+
+    With 50 samples in batches of 5, the tenth batch is ``(45, 50)``: positions 45 to 49,
+    which are rows 46 to 50 when rows are counted from 1.
+    """
+    count = iterations_per_epoch(n_samples, batch_size, drop_remainder)
+    return [(k * batch_size, min((k + 1) * batch_size, n_samples)) for k in range(count)]
+
+
+RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+LAYER_KINDS = ("Dense",) + RECURRENT
+
+# How many blocks of `units` columns each kind stacks side by side in its kernels.
+_GATES = {"Dense": 1, "SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def gates(layer: str) -> int:
+    """How many gates (blocks of ``units`` columns) a layer kind's kernel holds."""
+    if layer not in _GATES:
+        raise ValueError(f"layer must be one of {', '.join(LAYER_KINDS)}, got {layer!r}.")
+    return _GATES[layer]
+
+
+def layer_params(layer: str, features: int, units: int) -> int:
+    """Parameter count of one layer of kind ``layer`` (Keras defaults) on ``features`` inputs."""
+    counters = {
+        "Dense": dense_params,
+        "SimpleRNN": simple_rnn_params,
+        "LSTM": lstm_params,
+        "GRU": gru_params,
+    }
+    gates(layer)  # validates the kind
+    return counters[layer](features, units)
+
+
+def weight_shapes(layer: str, features: int, units: int) -> dict[str, tuple[int, ...]]:
+    """The shape of every weight tensor of one layer, named as Keras names them."""
+    g = gates(layer)
+    features = check_size("features", features)
+    units = check_size("units", units)
+    if layer == "Dense":
+        return {"kernel": (features, units), "bias": (units,)}
+    bias = (2, g * units) if layer == "GRU" else (g * units,)
+    return {
+        "kernel": (features, g * units),
+        "recurrent_kernel": (units, g * units),
+        "bias": bias,
+    }
+
+
+def param_equation(layer: str, features: int, units: int) -> str:
+    """The parameter count written out with the numbers filled in, e.g. ``3×8 + 8 = 32``."""
+    total = layer_params(layer, features, units)
+    f, u = int(features), int(units)
+    if layer == "Dense":
+        return f"{f}×{u} + {u} = {total}"
+    block = f"{f}×{u} + {u}×{u} + {u}"
+    if layer == "SimpleRNN":
+        return f"{block} = {total}"
+    if layer == "LSTM":
+        return f"4 × ({block}) = {total}"
+    return f"3 × ({block} + {u}) = {total}"
