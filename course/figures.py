@@ -1,0 +1,162 @@
+"""One plotly figure builder per concept. Each returns a ``plotly.graph_objects.Figure`` and never
+shows it; widgets copy it into their ``FigureWidget`` in place.
+
+Builders take numbers the engine has computed (a layer table, a row order, recorded losses), so a
+figure can never disagree with the model it describes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from course import data, shapes
+from course.models import OUTPUT_NAME as OUTPUT
+from course.models import ModelSpec, layer_table
+
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot"]
+
+# One small template for every course figure: plotly's default template is large, and copying
+# it into a FigureWidget at every slider move costs tens of milliseconds.
+TEMPLATE = dict(
+    layout=dict(
+        colorway=["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d"],
+        font=dict(family="Helvetica, Arial, sans-serif", size=12, color="#333"),
+        paper_bgcolor="white", plot_bgcolor="white", hovermode="closest",
+        xaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
+        yaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
+    )
+)
+
+EDGE_COLOUR = "rgba(120,120,120,0.35)"
+LAYER_COLOURS = {"Input": "#4c78a8", "Dense": "#f58518", "SimpleRNN": "#54a24b", "LSTM": "#54a24b", "GRU": "#54a24b", "output": "#e45756"}
+
+
+def shape_text(shape, batch_size=None) -> str:
+    """A tensor shape as the course writes it: ``(batch, 3)``, or ``(5, 3)`` for a known batch."""
+    first = "batch" if batch_size is None else str(batch_size)
+    rest = [str(size) for size in shape[1:]]
+    if shape and shape[0] is not None:
+        first = str(shape[0])
+    return "(" + ", ".join([first, *rest]) + ")"
+
+
+def _column_nodes(count: int, max_nodes: int) -> tuple[list[float], bool]:
+    """Vertical positions of the drawn neurons of a column, centred on 0; and whether some were
+    left out (then a gap marks the hidden ones)."""
+    if count <= max_nodes:
+        return [i - (count - 1) / 2 for i in range(count)], False
+    head = max_nodes // 2
+    tail = max_nodes - head - 1
+    positions = list(range(head)) + [head + 1 + i for i in range(tail)]
+    middle = (positions[0] + positions[-1]) / 2
+    return [p - middle for p in positions], True
+
+
+def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: int = 10) -> go.Figure:
+    """The network as columns of neurons: the input (one neuron per feature, no weights), each
+    hidden layer (``units`` neurons) and the output, with every tensor's shape written
+    ``(batch, ...)``, each weight matrix's shape and each layer's parameter count.
+
+    ``batch_size`` fills in the batch axis of the tensors; it never changes a weight.
+    """
+    rows = layer_table(spec)
+    sizes = [spec.features] + [row.units for row in rows[1:]]
+    columns = [_column_nodes(size, max_nodes) for size in sizes]
+    edge_x, edge_y = [], []
+    for index in range(1, len(columns)):
+        for y0 in columns[index - 1][0]:
+            for y1 in columns[index][0]:
+                edge_x += [index - 1, index, None]
+                edge_y += [y0, y1, None]
+    traces = [dict(type="scatter", x=edge_x, y=edge_y, mode="lines", line=dict(color=EDGE_COLOUR, width=1), hoverinfo="skip", showlegend=False, name="weights")]
+    notes = []
+    top = max(len(ys) for ys, _ in columns) / 2 + 0.6
+    bottom = -top
+    for index, (row, size, (ys, cut)) in enumerate(zip(rows, sizes, columns)):
+        kind = "output" if row.name == OUTPUT else row.kind
+        what = "feature" if index == 0 else "unit"
+        traces.append(
+            dict(
+                type="scatter", x=[index] * len(ys), y=ys, mode="markers", name=row.name,
+                marker=dict(size=18, color=LAYER_COLOURS[kind], line=dict(color="white", width=1)),
+                hovertext=[f"{row.name}: {size} {what}{'s' if size != 1 else ''}"] * len(ys),
+                hoverinfo="text", showlegend=False,
+            )
+        )
+        label = "input" if index == 0 else f"{row.name}<br>{row.kind}({row.units})"
+        notes.append(dict(x=index, y=top + 0.9, text=f"<b>{label}</b>", showarrow=False))
+        notes.append(dict(x=index, y=top, text=shape_text(row.output_shape, batch_size), showarrow=False, font=dict(family="monospace")))
+        if cut:
+            notes.append(dict(x=index, y=0, text=f"⋮ {size}", showarrow=False, font=dict(size=14)))
+        if index == 0:
+            notes.append(dict(x=index, y=bottom, text="no weights", showarrow=False, font=dict(size=11)))
+        else:
+            matrices = "<br>".join(f"{name} {shape}" for name, shape in row.weights.items())
+            notes.append(dict(x=index - 0.5, y=bottom, text=f"{matrices}<br><b>{row.params:,} params</b>", showarrow=False, font=dict(size=11, family="monospace")))
+    batch_words = "any number of rows" if batch_size is None else f"{batch_size} rows at once"
+    total = sum(row.params for row in rows)
+    layout = dict(
+        title=dict(text=f"{total:,} parameters; each tensor carries a batch axis first ({batch_words})", font=dict(size=14)),
+        xaxis=dict(visible=False, range=[-0.6, len(rows) - 0.4]),
+        yaxis=dict(visible=False, range=[-top - 1.4, top + 1.5]),
+        height=420, margin=dict(l=10, r=10, t=50, b=10), annotations=notes, template=TEMPLATE,
+    )
+    fig = go.Figure(data=traces, layout=layout)
+    return fig
+
+
+def epoch_timeline(order, batch_size: int) -> go.Figure:
+    """Which rows form each batch, epoch by epoch.
+
+    ``order`` is ``(epochs, n_samples)`` (``course.data.epoch_order``). Each cell is one row of
+    the table, at its position in the epoch; batches alternate in colour, the partial last batch
+    is outlined, and rows are numbered from 1 as a learner counts them.
+    """
+    order = np.atleast_2d(np.asarray(order))
+    epochs, n_samples = order.shape
+    bounds = shapes.batch_bounds(n_samples, batch_size)
+    batch_of = np.zeros(n_samples, dtype=int)
+    for k, (start, stop) in enumerate(bounds):
+        batch_of[start:stop] = k
+    z = np.tile(batch_of % 2, (epochs, 1))
+    custom = np.tile(batch_of + 1, (epochs, 1))
+    text = (order + 1).astype(str)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=np.arange(1, n_samples + 1), y=[f"epoch {e + 1}" for e in range(epochs)],
+            text=text, customdata=custom, texttemplate="%{text}" if n_samples <= 60 else None,
+            colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]], showscale=False, xgap=1, ygap=4,
+            hovertemplate="%{y}, position %{x}: row %{text}, batch %{customdata}<extra></extra>",
+            name="rows",
+        )
+    )
+    last_start, last_stop = bounds[-1]
+    if last_stop - last_start < batch_size and len(bounds) > 1:
+        fig.add_shape(type="rect", x0=last_start + 0.5, x1=last_stop + 0.5, y0=-0.5, y1=epochs - 0.5, line=dict(color="#e45756", width=3))
+        fig.add_annotation(x=(last_start + last_stop + 1) / 2, y=epochs - 0.5, yanchor="bottom", text=f"last batch: {last_stop - last_start} rows", showarrow=False, font=dict(color="#e45756"))
+    fig.update_layout(
+        title=dict(text=f"{n_samples} rows in batches of {batch_size}: {len(bounds)} iterations per epoch", font=dict(size=14)),
+        xaxis=dict(title="position in the epoch"), yaxis=dict(autorange="reversed"),
+        height=140 + 45 * epochs, margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
+    )
+    return fig
+
+
+def batch_loss_plot(losses, title: str | None = None) -> go.Figure:
+    """The loss of every batch in the order Keras trained on them, one colour per epoch.
+
+    ``losses[e][k]`` is batch ``k`` of epoch ``e`` (``course.training.EpochRun.losses``).
+    """
+    fig = go.Figure()
+    step = 0
+    for epoch, epoch_losses in enumerate(losses):
+        xs = list(range(step + 1, step + len(epoch_losses) + 1))
+        fig.add_trace(go.Scatter(x=xs, y=list(epoch_losses), mode="lines+markers", name=f"epoch {epoch + 1}", hovertemplate="update %{x}: loss %{y:.3f}<extra></extra>"))
+        step += len(epoch_losses)
+    fig.update_layout(
+        title=dict(text=title or f"loss of each batch: {step} weight updates", font=dict(size=14)),
+        xaxis=dict(title="weight update (iteration)"), yaxis=dict(title="batch loss (mean over its rows)", rangemode="tozero"),
+        height=320, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+    )
+    return fig

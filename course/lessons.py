@@ -1,0 +1,50 @@
+"""The ordered map of the course: the README, lesson 00 and the tests all read it from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Lesson", "LESSONS", "ready_lessons", "lesson_table_markdown"]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    title: str
+    notebook: str  # path from the repository root
+    questions: tuple[str, ...]  # learner questions (Q) and claims set right (M)
+    widget: str
+    ready: bool
+
+    @property
+    def code(self) -> str:
+        return f"{self.number:02d}"
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(0, "Start here: how the course works", "notebooks/00_start_here.ipynb", (), "ShapeExplorer", True),
+    Lesson(1, "Features and the input layer", "notebooks/01_features_and_the_input_layer.ipynb", ("Q1", "Q2", "Q5", "M1", "M8"), "ShapeExplorer", True),
+    Lesson(2, "Batches, iterations and epochs", "notebooks/02_batches_iterations_epochs.ipynb", ("Q2", "Q3", "Q4", "Q10", "Q13", "M7"), "BatchExplorer", True),
+    Lesson(3, "Batch size trade-offs", "notebooks/03_batch_size_tradeoffs.ipynb", ("Q6", "Q11", "Q12", "M9"), "TrainingLab", False),
+    Lesson(4, "Sequences: samples, timesteps, features", "notebooks/04_sequences.ipynb", ("Q18", "Q19", "Q20"), "SequenceExplorer", False),
+    Lesson(5, "Windowing a series", "notebooks/05_windowing.ipynb", ("Q15", "Q20", "M8"), "WindowExplorer", False),
+    Lesson(6, "LSTM units", "notebooks/06_lstm_units.ipynb", ("Q8", "Q14", "Q16", "Q17", "M3", "M4", "M5", "M6"), "UnitsExplorer", False),
+    Lesson(7, "Stateful LSTMs", "notebooks/07_stateful_lstms.ipynb", ("Q7", "Q8", "Q9", "M2", "M8"), "StatefulExplorer", False),
+    Lesson(8, "The shape doctor", "notebooks/08_shape_doctor.ipynb", (), "ShapeDoctor", False),
+    Lesson(9, "Wrap-up and cheat sheet", "notebooks/09_wrap_up.ipynb", (), "all of them", False),
+)
+
+
+def ready_lessons() -> list[Lesson]:
+    """The lessons written so far, in order."""
+    return [lesson for lesson in LESSONS if lesson.ready]
+
+
+def lesson_table_markdown(link_prefix: str = "") -> str:
+    """The lesson list as a Markdown table; the README holds exactly this table."""
+    lines = ["| # | lesson | answers | widget |", "| --- | --- | --- | --- |"]
+    for lesson in LESSONS:
+        title = f"[{lesson.title}]({link_prefix}{lesson.notebook})" if lesson.ready else f"{lesson.title} (coming)"
+        answers = ", ".join(lesson.questions) or "all"
+        lines.append(f"| {lesson.code} | {title} | {answers} | {lesson.widget} |")
+    return "\n".join(lines)
