@@ -1,0 +1,12 @@
+"""ipywidgets of the Keras shapes course. Each is a container with traits named as Keras names
+them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.code()``.
+
+    from widgets import ShapeExplorer
+    ShapeExplorer(features=3, units=8)
+"""
+
+from widgets.batch_explorer import BatchExplorer
+from widgets.quiz import Quiz
+from widgets.shape_explorer import ShapeExplorer
+
+__all__ = ["ShapeExplorer", "BatchExplorer", "Quiz"]

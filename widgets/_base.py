@@ -1,0 +1,100 @@
+"""What every course widget shares: clamped traits, linked controls, in-place figures and
+friendly messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import plotly.graph_objects as go
+import traitlets
+
+
+def friendly(exc: Exception) -> str:
+    """A plain-language line for an error raised while updating a widget."""
+    if isinstance(exc, (ValueError, traitlets.TraitError)):
+        return str(exc)
+    return f"That combination could not be shown ({type(exc).__name__}: {exc})."
+
+
+def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
+    """Copy ``figure`` into ``widget`` in place, in one message to the browser."""
+    with widget.batch_update():
+        widget.data = []
+        widget.add_traces(list(figure.data))
+        widget.layout = figure.layout
+
+
+def message_box() -> W.HTML:
+    return W.HTML(layout=W.Layout(min_height="1.5em"))
+
+
+def show_message(box: W.HTML, text: str, kind: str = "info") -> None:
+    """Write ``text`` into a message box; ``kind`` is info, ok or problem."""
+    colours = {"info": "#31708f", "ok": "#2e7d32", "problem": "#b71c1c"}
+    if not text:
+        box.value = ""
+        return
+    icon = {"info": "ℹ️", "ok": "✅", "problem": "⚠️"}[kind]
+    box.value = f'<div style="color:{colours[kind]};padding:2px 0">{icon} {html.escape(text)}</div>'
+
+
+class CourseWidget(W.VBox):
+    """Base of the explorers: subclasses declare traits, ``LIMITS`` and ``_update``.
+
+    Every trait named in ``LIMITS`` is clamped into its range when set from Python, exactly as a
+    slider clamps, and every change of a trait in ``WATCHED`` runs ``_update`` once; an error
+    there becomes a message in the widget, never a traceback.
+    """
+
+    LIMITS: dict[str, tuple[int, int]] = {}
+    WATCHED: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        self.message = message_box()
+        self.problem = ""
+        self.figure = go.FigureWidget()
+        super().__init__(**kwargs)
+
+    def _start(self, values: dict) -> None:
+        """Apply the constructor's trait values, start watching the traits, draw once."""
+        for name, value in values.items():
+            if not self.has_trait(name):
+                raise TypeError(f"{type(self).__name__} has no setting {name!r}")
+            setattr(self, name, value)
+        self.observe(self._changed, names=list(self.WATCHED))
+        self.refresh()
+
+    @traitlets.validate("features", "units", "n_layers", "batch_size", "timesteps", "n_samples", "epochs", "outputs")
+    def _clamp(self, proposal):
+        low, high = self.LIMITS.get(proposal["trait"].name, (1, None))
+        value = int(proposal["value"])
+        value = max(low, value)
+        return min(high, value) if high is not None else value
+
+    def slider(self, name: str, description: str, **kwargs) -> W.IntSlider:
+        """An IntSlider linked to trait ``name``; the widget's trait is the link's source."""
+        low, high = self.LIMITS[name]
+        control = W.IntSlider(min=low, max=high, description=description, continuous_update=True,
+                              style={"description_width": "initial"}, **kwargs)
+        W.link((self, name), (control, "value"))
+        return control
+
+    def _changed(self, change=None):
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Bring the model, figure and text up to date; return False (with a message) if the
+        current combination cannot be shown."""
+        try:
+            self._update()
+        except Exception as exc:  # noqa: BLE001 - a widget explains, it never shows a traceback
+            self.problem = friendly(exc)
+            show_message(self.message, self.problem, "problem")
+            return False
+        self.problem = ""
+        show_message(self.message, "")
+        return True
+
+    def _update(self):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
