@@ -1,0 +1,58 @@
+"""Pure tier: example data and row orders."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course import data
+
+
+def test_example_table_has_the_lesson_shapes():
+    X, y = data.example_table()
+    assert X.shape == (50, 3) and y.shape == (50, 1)
+    assert X.dtype == np.float32 and y.dtype == np.float32
+
+
+def test_example_table_is_deterministic_by_seed():
+    a, b, c = data.example_table(seed=1), data.example_table(seed=1), data.example_table(seed=2)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_example_table_target_depends_on_the_features():
+    X, y = data.example_table(200, 4, seed=3)
+    design = np.hstack([X, np.ones((200, 1))])
+    coef, residuals, *_ = np.linalg.lstsq(design, y, rcond=None)
+    assert residuals[0] / 200 < 0.05  # a linear model explains it up to the small noise
+
+
+@pytest.mark.parametrize("bad", [0, -1])
+def test_example_table_rejects_empty_sizes(bad):
+    with pytest.raises(ValueError, match="n_samples"):
+        data.example_table(bad)
+
+
+def test_without_shuffle_every_epoch_reads_rows_in_order():
+    order = data.epoch_order(50, epochs=3, shuffle=False)
+    assert order.shape == (3, 50)
+    assert (order == np.arange(50)).all()
+
+
+@given(st.integers(1, 300), st.integers(1, 5), st.integers(0, 10_000))
+def test_shuffled_epochs_are_permutations(n_samples, epochs, seed):
+    order = data.epoch_order(n_samples, epochs, shuffle=True, seed=seed)
+    assert order.shape == (epochs, n_samples)
+    for row in order:
+        assert sorted(row.tolist()) == list(range(n_samples))
+
+
+def test_shuffling_gives_each_epoch_a_new_order():
+    order = data.epoch_order(50, epochs=3, shuffle=True, seed=0)
+    assert not np.array_equal(order[0], order[1]) and not np.array_equal(order[1], order[2])
+
+
+def test_epoch_batches_split_an_order():
+    batches = data.epoch_batches(np.arange(50), 7)
+    assert [len(b) for b in batches] == [7] * 7 + [1]
+    assert batches[-1].tolist() == [49]
