@@ -1,0 +1,164 @@
+"""Keras tier: every formula and prediction checked against tf.keras itself."""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from course import data, models, shapes, training
+from course.models import ModelSpec
+
+pytestmark = pytest.mark.keras
+
+KINDS = shapes.LAYER_KINDS
+GRID = [
+    ModelSpec(
+        layer=layer, features=f, units=u, n_layers=n, outputs=o,
+        timesteps=None if layer == "Dense" else 4,
+        return_sequences=layer != "Dense" and o == 4,  # the output layer then runs at every step
+        batch_size=8 if (f, n) == (3, 2) else None,
+    )
+    for layer, f, u, n, o in itertools.product(KINDS, (1, 3, 16), (1, 7, 32), (1, 2, 3), (1, 4))
+]
+
+
+def test_grid_is_large_enough():
+    assert len(GRID) >= 200
+
+
+@pytest.mark.parametrize("spec", GRID, ids=lambda s: f"{s.layer}-f{s.features}-u{s.units}-n{s.n_layers}-o{s.outputs}-seq{int(s.return_sequences)}-b{s.batch_size}")
+def test_layer_table_matches_the_built_model(spec):
+    model = models.build(spec)
+    table = models.layer_table(spec)
+    assert model.count_params() == models.total_params(spec)
+    assert tuple(model.inputs[0].shape) == table[0].output_shape
+    for row in table[1:]:
+        layer = model.get_layer(row.name)
+        assert layer.count_params() == row.params, row.name
+        assert tuple(layer.output.shape) == row.output_shape, row.name
+        actual = {w.path.split("/")[-1]: tuple(w.shape) for w in layer.weights}
+        assert actual == row.weights, row.name
+
+
+@pytest.mark.parametrize("layer", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("features, units", [(1, 100), (3, 1), (16, 32), (5, 10)])
+def test_recurrent_formulas_against_single_layers(keras, layer, features, units):
+    built = getattr(keras.layers, layer)(units)
+    built.build((None, 6, features))
+    counters = {"SimpleRNN": shapes.simple_rnn_params, "LSTM": shapes.lstm_params, "GRU": shapes.gru_params}
+    assert built.count_params() == counters[layer](features, units)
+
+
+def test_gru_reset_after_false(keras):
+    layer = keras.layers.GRU(10, reset_after=False)
+    layer.build((None, 6, 5))
+    assert layer.count_params() == shapes.gru_params(5, 10, reset_after=False)
+
+
+@pytest.mark.parametrize("features, units", [(3, 8), (16, 32), (1, 1)])
+def test_dense_without_bias(keras, features, units):
+    layer = keras.layers.Dense(units, use_bias=False)
+    layer.build((None, features))
+    assert layer.count_params() == shapes.dense_params(features, units, use_bias=False)
+
+
+@pytest.mark.parametrize("n_samples, batch_size", [(50, 5), (50, 7), (50, 50), (50, 64), (13, 1), (100, 33), (1000, 10), (1000, 32)])
+def test_iterations_equal_the_batches_fit_runs(n_samples, batch_size):
+    X, y = data.example_table(n_samples, 3, seed=1)
+    run = training.run_epochs(X, y, batch_size, epochs=2, shuffle=True, seed=1)
+    expected = shapes.iterations_per_epoch(n_samples, batch_size)
+    assert run.batches_run == [expected, expected]
+    assert run.updates == 2 * expected
+    assert [len(b) for b in run.rows[0]] == [e - s for s, e in shapes.batch_bounds(n_samples, batch_size)]
+
+
+@pytest.mark.parametrize("n_samples, batch_size", [(50, 7), (1000, 32), (50, 5)])
+def test_dropped_remainder_matches_a_dataset_with_drop_remainder(keras, n_samples, batch_size):
+    import tensorflow as tf
+
+    X, y = data.example_table(n_samples, 3, seed=2)
+    dataset = tf.data.Dataset.from_tensor_slices((X, y)).batch(batch_size, drop_remainder=True)
+    model = training.compile_model(models.build(ModelSpec()))
+    model.fit(dataset, epochs=1, verbose=0, shuffle=False)
+    assert int(model.optimizer.iterations.numpy()) == shapes.iterations_per_epoch(n_samples, batch_size, drop_remainder=True)
+
+
+def test_recorded_batch_losses_equal_each_batch_replayed(keras):
+    X, y = data.example_table(50, 3, seed=3)
+    keras.utils.set_random_seed(3)
+    model = models.build(ModelSpec())
+    start = model.get_weights()
+    run = training.run_epochs(X, y, 7, epochs=1, shuffle=True, seed=3, model=model)
+    replay = training.compile_model(models.build(ModelSpec()))
+    replay.set_weights(start)
+    direct = []
+    for rows in run.rows[0]:
+        direct.append(float(replay.evaluate(X[rows], y[rows], verbose=0)))
+        replay.train_on_batch(X[rows], y[rows])
+    np.testing.assert_allclose(run.losses[0], direct, rtol=1e-4, atol=1e-5)
+
+
+def test_a_batch_gradient_is_the_mean_of_the_sample_gradients(keras):
+    X, y = data.example_table(50, 3, seed=4)
+    keras.utils.set_random_seed(4)
+    model = models.build(ModelSpec(units=6))
+    check = training.gradient_check(model, X[:5], y[:5])
+    assert check.max_gradient_difference < 1e-5
+    assert check.batch_loss == pytest.approx(check.mean_sample_loss, rel=1e-5)
+    assert len(check.sample_losses) == 5
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ModelSpec(),
+        ModelSpec(features=16, units=32, n_layers=3, outputs=2),
+        ModelSpec(layer="LSTM", features=1, units=100, timesteps=10),
+        ModelSpec(layer="GRU", features=4, units=5, timesteps=3, n_layers=2, return_sequences=True),
+        ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, stateful=True, n_layers=3),
+        ModelSpec(layer="SimpleRNN", features=2, units=3, timesteps=7, batch_size=4),
+    ],
+)
+def test_exported_code_builds_the_same_model(spec):
+    namespace = {}
+    exec(models.to_code(spec), namespace)
+    exported, built = namespace["model"], models.build(spec)
+    assert exported.count_params() == built.count_params()
+    assert [tuple(layer.output.shape) for layer in exported.layers] == [tuple(layer.output.shape) for layer in built.layers]
+    assert [layer.name for layer in exported.layers] == [layer.name for layer in built.layers]
+
+
+def test_legacy_batch_input_shape_is_rejected_by_keras_3():
+    spec = ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, stateful=True)
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
+        exec(models.legacy_code(spec).replace("from keras.models import Sequential", "from keras import Sequential"), {})
+
+
+def test_legacy_input_shape_still_runs_but_warns():
+    namespace = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exec(models.legacy_code(ModelSpec(features=16, units=32)), namespace)
+    assert any("input_shape" in str(w.message) for w in caught)
+    assert namespace["model"].count_params() == models.total_params(ModelSpec(features=16, units=32))
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(layer="LSTM"), "timesteps"),
+        (dict(layer="Dense", timesteps=3), "recurrent"),
+        (dict(layer="LSTM", timesteps=3, stateful=True), "batch_size"),
+        (dict(units=0), "units"),
+        (dict(layer="Conv1D"), "Dense, SimpleRNN, LSTM, GRU"),
+    ],
+)
+def test_impossible_specs_explain_themselves(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        ModelSpec(**kwargs)
+
+
+def test_learning_rate_zero_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="learning rate"):
+        training.compile_model(models.build(ModelSpec()), learning_rate=0)
