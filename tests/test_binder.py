@@ -1,0 +1,204 @@
+"""binder/ gives Binder, repo2docker and JupyterHub exactly the environment the tests run in.
+
+No Docker engine is needed: ``repo2docker --no-build --no-run --debug`` only prints the
+Dockerfile it would build, and the tests read it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.utils import canonicalize_name
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BINDER = REPO_ROOT / "binder"
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9._+!-]+)$")
+RUNTIME_ROOTS = ("tensorflow-cpu", "keras", "numpy", "plotly", "anywidget", "ipywidgets", "jupyterlab")
+TEST_TOOLS = ("pytest", "pytest-xdist", "hypothesis", "nbval", "playwright", "jupyter-repo2docker")
+
+
+def requirement_lines() -> list[str]:
+    lines = []
+    for raw in (BINDER / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def pins() -> dict[str, str]:
+    result = {}
+    for line in requirement_lines():
+        match = PIN.match(line)
+        if match:
+            result[canonicalize_name(match["name"])] = match["version"]
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# (a) the pins are exactly the tested environment
+
+
+def test_every_requirement_is_pinned_exactly():
+    lines = requirement_lines()
+    assert lines, "binder/requirements.txt is empty"
+    unpinned = [line for line in lines if not PIN.match(line)]
+    assert not unpinned, f"binder/requirements.txt lines not pinned with ==: {unpinned}"
+    names = [canonicalize_name(PIN.match(line)["name"]) for line in lines]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    assert not duplicates, f"pinned more than once: {duplicates}"
+
+
+def test_pins_match_the_tested_environment():
+    mismatched, missing = [], []
+    for name, version in pins().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+            continue
+        if installed != version:
+            mismatched.append(f"{name}: pinned {version}, tests run {installed}")
+    assert not missing, f"pinned but not installed where the tests run: {missing}"
+    assert not mismatched, (
+        "binder/requirements.txt disagrees with the tested environment (regenerate it with "
+        "`make requirements`):\n" + "\n".join(mismatched)
+    )
+
+
+def test_runtime_packages_are_pinned_and_tensorflow_is_the_cpu_build():
+    pinned = pins()
+    missing = [root for root in RUNTIME_ROOTS if canonicalize_name(root) not in pinned]
+    assert not missing, f"runtime packages not pinned: {missing}"
+    assert "tensorflow" not in pinned, "pin tensorflow-cpu, not tensorflow (Binder has no GPU; the wheel is half the size)"
+    assert "keras-shapes-course" not in pinned, "the course itself is installed by postBuild, not pinned"
+    tools = [tool for tool in TEST_TOOLS if canonicalize_name(tool) in pinned]
+    assert not tools, f"test tools do not belong in the runtime image: {tools}"
+
+
+def test_pins_are_the_whole_runtime_closure():
+    """Every dependency of a pinned package is itself pinned: nothing is left to the resolver."""
+    sys.path.insert(0, str(BINDER))
+    try:
+        import freeze_requirements
+    finally:
+        sys.path.remove(str(BINDER))
+    expected = {canonicalize_name(line.split("==")[0]) for line in freeze_requirements.closure().values()}
+    pinned = set(pins())
+    assert expected - pinned == set(), f"needed at run time but not pinned: {sorted(expected - pinned)}"
+    assert pinned - expected == set(), f"pinned but not needed at run time: {sorted(pinned - expected)}"
+
+
+def test_runtime_is_python_3_11():
+    assert (BINDER / "runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
+
+
+# --------------------------------------------------------------------------------------------
+# (b) repo2docker reads binder/ as intended
+
+
+def repo2docker_command() -> list[str]:
+    return [sys.executable, "-m", "repo2docker"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile(tmp_path_factory) -> str:
+    pytest.importorskip("repo2docker", reason="jupyter-repo2docker is in the [test] extra")
+    env = dict(os.environ)
+    # --no-build never talks to Docker; make sure nothing tries to reach a daemon anyway.
+    env.pop("DOCKER_HOST", None)
+    result = subprocess.run(
+        [*repo2docker_command(), "--no-build", "--no-run", "--debug", "--user-id", "1000", "--user-name", "jovyan", str(REPO_ROOT)],
+        cwd=tmp_path_factory.mktemp("repo2docker"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"repo2docker failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert "FROM " in result.stdout, f"repo2docker printed no Dockerfile:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def test_repo2docker_uses_python_3_11(dockerfile):
+    # repo2docker names the build files it copies in with escaped paths ("-2e" for "."); the
+    # conda lock file it picks carries the Python version.
+    decoded = re.sub(r"-([0-9a-f]{2})", lambda match: chr(int(match[1], 16)), dockerfile)
+    assert "environment.py-3.11-" in decoded, "repo2docker did not pick Python 3.11 from runtime.txt"
+
+
+def test_repo2docker_installs_the_pinned_requirements(dockerfile):
+    assert re.search(r"pip install\b[^\n]*-r \"?binder/requirements\.txt\"?", dockerfile), dockerfile
+
+
+def test_repo2docker_runs_postbuild_after_the_requirements(dockerfile):
+    requirements = dockerfile.index("binder/requirements.txt\"")
+    post_build = re.search(r"^RUN \./binder/postBuild\s*$", dockerfile, re.M)
+    assert post_build, "the Dockerfile does not run binder/postBuild"
+    assert requirements < post_build.start(), "postBuild must run after the requirements are installed"
+
+
+def test_repo2docker_starts_through_binder_start(dockerfile):
+    assert re.search(r'^ENV R2D_ENTRYPOINT="?\$\{REPO_DIR\}/binder/start"?\s*$', dockerfile, re.M), (
+        "binder/start is not the start script"
+    )
+    assert re.search(r"^ENTRYPOINT \[.*repo2docker-entrypoint", dockerfile, re.M)
+
+
+# --------------------------------------------------------------------------------------------
+# (c) the scripts
+
+
+@pytest.mark.parametrize("script", ["postBuild", "start"])
+def test_scripts_are_executable_bash(script):
+    path = BINDER / script
+    assert path.is_file(), f"binder/{script} is missing"
+    assert os.access(path, os.X_OK), f"binder/{script} is not executable (chmod +x, and commit the mode)"
+    assert path.read_text(encoding="utf-8").startswith("#!/bin/bash\n")
+    git = shutil.which("git")
+    if git and (REPO_ROOT / ".git").exists():
+        listed = subprocess.run(
+            [git, "ls-files", "--stage", "--", f"binder/{script}"], cwd=REPO_ROOT, capture_output=True, text=True
+        ).stdout
+        if listed:  # committed: the executable bit must be committed too
+            assert listed.startswith("100755"), f"binder/{script} is committed without its executable bit: {listed}"
+    bash = shutil.which("bash")
+    if bash:
+        check = subprocess.run([bash, "-n", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+
+
+def test_postbuild_installs_the_course_without_touching_the_pins():
+    text = (BINDER / "postBuild").read_text(encoding="utf-8")
+    assert re.search(r"^set -e", text, re.M)
+    assert re.search(r"pip install\b[^\n]*--no-deps[^\n]*(\s\.|-e \.)\s*$", text, re.M), text
+
+
+def test_start_sets_the_tensorflow_variables_and_runs_the_command():
+    text = (BINDER / "start").read_text(encoding="utf-8")
+    assert re.search(r"^export TF_CPP_MIN_LOG_LEVEL=2\s*$", text, re.M)
+    assert re.search(r"^export TF_ENABLE_ONEDNN_OPTS=0\s*$", text, re.M)
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert lines[-1] == 'exec "$@"', "binder/start must end by handing over to the command: exec \"$@\""
+
+
+def test_start_passes_the_environment_and_arguments_through():
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TF_")}
+    result = subprocess.run(
+        [bash, str(BINDER / "start"), sys.executable, "-c",
+         "import os, sys; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'], sys.argv[1:])",
+         "a b", "c"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2 0 ['a b', 'c']"
