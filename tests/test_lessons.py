@@ -1,0 +1,73 @@
+"""The lesson map, the notebooks on disk and the README agree, and the notebooks are clean."""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from course.lessons import LESSONS, lesson_table_markdown, ready_lessons
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_lessons_are_numbered_zero_to_nine_in_order():
+    assert [lesson.number for lesson in LESSONS] == list(range(10))
+
+
+def test_notebooks_on_disk_are_exactly_the_ready_lessons():
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert on_disk == sorted(lesson.notebook for lesson in ready_lessons())
+
+
+def test_readme_lesson_list_is_the_registry():
+    block = re.search(r"<!-- lessons:start -->\n(.*?)\n<!-- lessons:end -->", README, re.S)
+    assert block, "README.md lost its lesson list markers"
+    assert block.group(1) == lesson_table_markdown()
+
+
+def test_readme_shows_the_two_commands_and_the_binder_badge():
+    assert "make lab" in README and "make test" in README
+    assert "mybinder.org/v2/gh/" in README and "urlpath=lab/tree/notebooks/00_start_here.ipynb" in README
+
+
+def load(lesson):
+    return json.loads((ROOT / lesson.notebook).read_text())
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("lesson", ready_lessons(), ids=lambda lesson: lesson.code)
+def test_notebook_opens_on_the_course_kernel_without_asking(lesson):
+    kernelspec = load(lesson)["metadata"].get("kernelspec", {})
+    assert kernelspec.get("name") == "python3"
+
+
+@pytest.mark.parametrize("lesson", ready_lessons(), ids=lambda lesson: lesson.code)
+def test_notebook_is_committed_clean(lesson):
+    for cell in load(lesson)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        text = json.dumps(cell.get("outputs", []))
+        assert "Traceback" not in text and '"output_type": "error"' not in text
+        if not source(cell).startswith("# NBVAL_CHECK_OUTPUT"):
+            assert cell.get("outputs") == [], f"{lesson.notebook}: outputs left in a cell nbval does not check"
+
+
+@pytest.mark.parametrize("lesson", ready_lessons(), ids=lambda lesson: lesson.code)
+def test_notebook_has_the_lesson_parts(lesson):
+    cells = load(lesson)["cells"]
+    markdown = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown").lower()
+    code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
+    assert "goal" in markdown, "learning goals at the top"
+    assert "Quiz" in code, "a self-check graded against the live model"
+    assert "<details>" in markdown, "an exercise with a worked solution to reveal"
+    assert "recap" in markdown
+    assert "# NBVAL_CHECK_OUTPUT" in code, "numbers nbval compares"
+    assert "pip install" not in code
+    following = [other for other in LESSONS if other.number == lesson.number + 1]
+    if following:
+        assert pathlib.Path(following[0].notebook).name in markdown or following[0].title.lower() in markdown
