@@ -1,0 +1,95 @@
+"""Slider-to-update latency and memory growth of every course widget, Python side.
+
+For each widget: 200 random control changes, timing each from the trait change to the updated
+model and figure (p50, p95); then 1,000 more changes and the kernel's resident memory growth,
+with the p95 of the first and last 200 of them to show it stays flat.
+
+    .venv/bin/python benchmarks/widget_latency.py            # prints a table, writes JSON
+Budgets (design.md): p95 under 50 ms, growth under 50 MB per 1,000 changes.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import pathlib
+import random
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+
+from widgets import BatchExplorer, ShapeExplorer  # noqa: E402
+
+HERE = pathlib.Path(__file__).parent
+
+
+def random_change(widget, rng: random.Random):
+    """Set one random control to a random value in its slider range."""
+    name = rng.choice(list(widget.LIMITS))
+    low, high = widget.LIMITS[name]
+    value = rng.randint(low, high)
+    while value == getattr(widget, name) and high > low:
+        value = rng.randint(low, high)
+    return name, value
+
+
+def timed_changes(widget, count: int, rng: random.Random) -> list[float]:
+    times = []
+    for _ in range(count):
+        name, value = random_change(widget, rng)
+        start = time.perf_counter()
+        setattr(widget, name, value)  # runs the update: model rebuilt, figure refreshed
+        times.append(time.perf_counter() - start)
+        assert widget.problem == "", widget.problem
+    return times
+
+
+def measure(factory, rng: random.Random) -> dict:
+    widget = factory()
+    timed_changes(widget, 20, rng)  # warm-up: first builds trace and cache
+    latency = np.array(timed_changes(widget, 200, rng)) * 1000
+    gc.collect()
+    process = psutil.Process()
+    before = process.memory_info().rss
+    soak = np.array(timed_changes(widget, 1000, rng)) * 1000
+    gc.collect()
+    growth = (process.memory_info().rss - before) / 1e6
+    return {
+        "widget": type(widget).__name__,
+        "p50_ms": round(float(np.percentile(latency, 50)), 1),
+        "p95_ms": round(float(np.percentile(latency, 95)), 1),
+        "growth_mb_per_1000": round(growth, 1),
+        "soak_p95_first_200_ms": round(float(np.percentile(soak[:200], 95)), 1),
+        "soak_p95_last_200_ms": round(float(np.percentile(soak[-200:], 95)), 1),
+    }
+
+
+FACTORIES = {
+    "ShapeExplorer": lambda: ShapeExplorer(controls=tuple(ShapeExplorer.LIMITS)),
+    "BatchExplorer": BatchExplorer,
+}
+
+
+def main(argv=None):
+    names = (argv or sys.argv[1:]) or list(FACTORIES)
+    rng = random.Random(0)
+    results = [measure(FACTORIES[name], rng) for name in names]
+    header = f"{'widget':<15}{'p50 ms':>8}{'p95 ms':>8}{'MB/1000':>9}{'soak p95 first/last':>22}"
+    print(header)
+    for r in results:
+        print(f"{r['widget']:<15}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['growth_mb_per_1000']:>9}"
+              f"{r['soak_p95_first_200_ms']:>14} / {r['soak_p95_last_200_ms']}")
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "widget_latency.json").write_text(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()
