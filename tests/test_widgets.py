@@ -252,3 +252,12 @@ def test_quiz_whose_answer_fails_explains_instead_of_raising():
     quiz = Quiz("How many?", lambda: 1 // 0)
     assert not quiz.check(1)
     assert "cannot be computed" in quiz.feedback.value
+
+
+def test_batch_size_alone_keeps_the_same_model():
+    explorer = ShapeExplorer()
+    model = explorer.model
+    explorer.batch_size = 17
+    assert explorer.model is model
+    explorer.units = 9
+    assert explorer.model is not model

@@ -61,8 +61,9 @@ class ShapeExplorer(CourseWidget):
 
     def _update(self):
         spec = self.current_spec()
-        model = models.build(spec)
-        self.spec, self.model = spec, model
+        if spec != self.spec:  # the batch size alone changes no weight: same model
+            self.spec, self.model = spec, models.build(spec)
+        model = self.model
         refresh_figure(self.figure, figures.network_diagram(spec, batch_size=self.batch_size))
         self.shapes_table.value = self._table_html(spec)
         first = models.layer_table(spec)[1]
