@@ -18,6 +18,9 @@ from course.models import ModelSpec, build
 __all__ = ["EpochRun", "run_epochs", "batch_losses", "GradientCheck", "gradient_check", "compile_model"]
 
 
+DEFAULT_UNITS = 8
+
+
 def batch_losses(running_means, batch_sizes) -> np.ndarray:
     """Each batch's own loss, recovered from the running epoch mean Keras logs after a batch.
 
@@ -80,7 +83,7 @@ def run_epochs(
     shuffle: bool = True,
     seed: int = 0,
     learning_rate: float = 0.05,
-    units: int = 8,
+    units: int = DEFAULT_UNITS,
     model=None,
 ) -> EpochRun:
     """Train a small Dense network on ``(X, y)`` and record every batch.

@@ -6,7 +6,7 @@ import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets
 
-from course import data, figures, shapes, training
+from course import data, figures, models, shapes, training
 from widgets._base import CourseWidget, refresh_figure, show_message
 
 
@@ -105,10 +105,9 @@ class BatchExplorer(CourseWidget):
 
     def code(self) -> str:
         """Keras 3 code that trains the same way."""
-        return (
-            "import keras\n\n"
-            f"model = keras.Sequential([keras.Input(shape=({self.features},)), keras.layers.Dense(8, activation='relu'), keras.layers.Dense(1)])\n"
-            f"model.compile(optimizer=keras.optimizers.SGD(learning_rate={self.learning_rate}), loss='mse')\n"
+        spec = models.ModelSpec(features=self.features, units=training.DEFAULT_UNITS)
+        return models.to_code(spec) + (
+            f"\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate={self.learning_rate}), loss='mse')\n"
             f"# x has shape ({self.n_samples}, {self.features}), y has shape ({self.n_samples}, 1)\n"
             f"model.fit(x, y, batch_size={self.batch_size}, epochs={self.epochs}, shuffle={self.shuffle})\n"
             f"# {self.iterations} iterations per epoch, {self.iterations * self.epochs} weight updates\n"
