@@ -15,7 +15,7 @@ from course import data, shapes
 from course._keras import keras as _keras
 from course.models import ModelSpec, build
 
-__all__ = ["EpochRun", "run_epochs", "batch_losses", "GradientCheck", "gradient_check", "compile_model"]
+__all__ = ["EpochRun", "run_epochs", "batch_losses", "GradientCheck", "gradient_check", "flat_gradient", "compile_model"]
 
 
 DEFAULT_UNITS = 8
@@ -130,6 +130,16 @@ class GradientCheck:
         return float(np.mean(self.sample_losses))
 
 
+def _loss_and_gradients(model, X, y):
+    """The mean squared error of ``model`` on ``(X, y)`` and its gradient for every weight."""
+    keras = _keras()
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = keras.losses.MeanSquaredError()(y, model(X, training=True))
+    return float(loss), [g.numpy() for g in tape.gradient(loss, model.trainable_weights)]
+
+
 def gradient_check(model, X, y) -> GradientCheck:
     """Compare one batch pushed through ``model`` at once with its samples taken one by one.
 
@@ -137,22 +147,11 @@ def gradient_check(model, X, y) -> GradientCheck:
     the samples' gradients, so processing the rows in parallel gives the same update as
     processing them one by one and averaging.
     """
-    keras = _keras()
-    import tensorflow as tf
-
-    loss_fn = keras.losses.MeanSquaredError()
     X = np.asarray(X, dtype="float32")
     y = np.asarray(y, dtype="float32")
-    weights = model.trainable_weights
-
-    def loss_and_grads(xb, yb):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(yb, model(xb, training=True))
-        return float(loss), [g.numpy() for g in tape.gradient(loss, weights)]
-
-    batch_loss, batch_grads = loss_and_grads(X, y)
-    per_sample = [loss_and_grads(X[i : i + 1], y[i : i + 1]) for i in range(len(X))]
-    mean_grads = [np.mean([grads[j] for _, grads in per_sample], axis=0) for j in range(len(weights))]
+    batch_loss, batch_grads = _loss_and_gradients(model, X, y)
+    per_sample = [_loss_and_gradients(model, X[i : i + 1], y[i : i + 1]) for i in range(len(X))]
+    mean_grads = [np.mean([grads[j] for _, grads in per_sample], axis=0) for j in range(len(batch_grads))]
     difference = max(float(np.max(np.abs(b - m))) for b, m in zip(batch_grads, mean_grads))
     return GradientCheck(batch_loss, [loss for loss, _ in per_sample], difference)
 
@@ -165,9 +164,6 @@ def flat_gradient(model, X, y) -> np.ndarray:
     sets of rows give the same update exactly when their gradients agree. Pass one row as
     ``X[i : i + 1]`` to get the update that row alone would make.
     """
-    keras = _keras()
-    import tensorflow as tf
-
     X = np.asarray(X, dtype="float32")
     y = np.asarray(y, dtype="float32")
     if X.ndim < 2 or len(X) == 0 or len(X) != len(y):
@@ -175,10 +171,6 @@ def flat_gradient(model, X, y) -> np.ndarray:
             f"Need at least one row, with the rows on the first axis and as many targets as rows; "
             f"got X of shape {X.shape} and y of shape {y.shape}. For a single row i use X[i:i+1]."
         )
-    weights = model.trainable_weights
-    with tf.GradientTape() as tape:
-        loss = keras.losses.MeanSquaredError()(y, model(X, training=True))
-    return np.concatenate([g.numpy().ravel() for g in tape.gradient(loss, weights)])
+    _, gradients = _loss_and_gradients(model, X, y)
+    return np.concatenate([g.ravel() for g in gradients])
 
-
-__all__ += ["flat_gradient"]
