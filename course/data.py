@@ -9,7 +9,7 @@ import numpy as np
 
 from course import shapes
 
-__all__ = ["example_table", "epoch_order", "epoch_batches"]
+__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split"]
 
 
 def example_table(n_samples: int = 50, features: int = 3, seed: int = 0):
@@ -48,3 +48,35 @@ def epoch_batches(order, batch_size: int, drop_remainder: bool = False) -> list[
     order = np.asarray(order)
     bounds = shapes.batch_bounds(len(order), batch_size, drop_remainder)
     return [order[start:stop] for start, stop in bounds]
+
+
+def two_moons(n_samples: int = 1024, noise: float = 0.25, flip: float = 0.1, seed: int = 0):
+    """Two interleaving half-moons, a small 2-feature classification problem.
+
+    ``noise`` blurs the points and ``flip`` gives that share of rows the wrong label, so a network
+    can over-fit the training rows: the setting in which batch size and generalisation meet.
+    Returns ``X`` of shape ``(n_samples, 2)`` and labels ``y`` of shape ``(n_samples, 1)``.
+    """
+    n_samples = shapes.check_size("n_samples", n_samples)
+    if not 0 <= flip < 0.5:
+        raise ValueError(f"flip is a share of labels to flip, from 0 up to (not including) 0.5; got {flip}.")
+    rng = np.random.default_rng(seed)
+    upper = rng.random(n_samples) < 0.5
+    angle = rng.uniform(0, np.pi, n_samples)
+    x = np.where(upper, np.cos(angle), 1 - np.cos(angle))
+    y = np.where(upper, np.sin(angle), 0.5 - np.sin(angle))
+    X = np.stack([x, y], axis=1) + noise * rng.normal(size=(n_samples, 2))
+    labels = (~upper).astype("float32")
+    flipped = rng.random(n_samples) < flip
+    labels[flipped] = 1 - labels[flipped]
+    return X.astype("float32"), labels[:, None]
+
+
+def train_val_split(X, y, val_fraction: float = 0.5, seed: int = 0):
+    """Shuffle the rows once (by ``seed``) and split them into training and validation sets."""
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}.")
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_val = max(1, int(round(len(X) * val_fraction)))
+    val, train = order[:n_val], order[n_val:]
+    return X[train], y[train], X[val], y[val]

@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -158,5 +158,89 @@ def batch_loss_plot(losses, title: str | None = None) -> go.Figure:
         title=dict(text=title or f"loss of each batch: {step} weight updates", font=dict(size=14)),
         xaxis=dict(title="weight update (iteration)"), yaxis=dict(title="batch loss (mean over its rows)", rangemode="tozero"),
         height=320, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+    )
+    return fig
+
+
+# Lesson 03: batch size trade-offs.
+
+CURVE_AXES = (("epoch", "epochs"), ("updates", "weight updates"), ("seconds", "wall-clock seconds"))
+
+
+def training_curves(curves) -> go.Figure:
+    """Training (dashed) and validation (solid) loss of several runs, side by side against
+    epochs, weight updates and wall-clock seconds: which batch size looks "faster" depends on
+    the x-axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=[title for _, title in CURVE_AXES])
+    colours = TEMPLATE["layout"]["colorway"]
+    for index, curve in enumerate(sorted(curves, key=lambda c: c.batch_size)):
+        colour = colours[index % len(colours)]
+        xs = {"epoch": list(range(1, curve.epochs_done + 1)), "updates": curve.updates, "seconds": curve.seconds}
+        for column, (key, _title) in enumerate(CURVE_AXES, start=1):
+            for kind, values, dash in (("train", curve.train_loss, "dash"), ("validation", curve.val_loss, "solid")):
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs[key], y=values, mode="lines", line=dict(color=colour, dash=dash),
+                        name=f"batch {curve.batch_size}", legendgroup=str(curve.batch_size),
+                        showlegend=column == 1 and kind == "validation",
+                        hovertemplate=f"batch {curve.batch_size}, {kind}: %{{y:.3f}} at %{{x}}<extra></extra>",
+                    ),
+                    row=1, col=column,
+                )
+    fig.update_yaxes(title_text="loss (solid: validation, dashed: training)", row=1, col=1)
+    fig.update_xaxes(type="log", row=1, col=2)
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.18))
+    return fig
+
+
+def throughput_plot(measurements) -> go.Figure:
+    """Samples per second (bars) and seconds per epoch (line) against the batch size, measured
+    on this machine."""
+    from plotly.subplots import make_subplots
+
+    rows = sorted(measurements, key=lambda m: m.batch_size)
+    labels = [str(m.batch_size) for m in rows]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=labels, y=[m.samples_per_second for m in rows], name="samples per second", hovertemplate="batch %{x}: %{y:,.0f} samples/s<extra></extra>"), secondary_y=False)
+    fig.add_trace(go.Scatter(x=labels, y=[m.seconds_per_epoch for m in rows], name="seconds per epoch", mode="lines+markers", hovertemplate="batch %{x}: %{y:.3f} s per epoch<extra></extra>"), secondary_y=True)
+    fig.update_xaxes(title_text="batch size", type="category")
+    fig.update_yaxes(title_text="samples per second", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="seconds per epoch", secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_layout(title=dict(text="throughput on this machine", font=dict(size=14)), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def gap_plot(summaries) -> go.Figure:
+    """The final generalisation gap (validation minus training loss) of each batch size: one dot
+    per seed, and the mean with the spread across seeds."""
+    fig = go.Figure()
+    for summary in summaries:
+        label = f"batch {summary.batch_size}"
+        fig.add_trace(go.Scatter(x=[label] * len(summary.gaps), y=summary.gaps, mode="markers", marker=dict(size=9, opacity=0.6), name=f"{label}: seeds", hovertemplate="gap %{y:.3f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[label], y=[summary.mean], mode="markers", marker=dict(size=16, symbol="line-ew-open", line=dict(width=3)), error_y=dict(type="data", array=[summary.spread], thickness=2, width=12), name=f"{label}: mean ± spread"))
+    fig.update_layout(
+        title=dict(text="generalisation gap across seeds", font=dict(size=14)), yaxis=dict(title="validation − training loss", zeroline=True, zerolinecolor="#999"),
+        height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, showlegend=False,
+    )
+    return fig
+
+
+def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
+    """Memory of one training step against the batch size, from the shapes: the parameters
+    (with their gradients) stay the same, the activations grow with every row of the batch."""
+    rows = [shapes.step_memory(widths, b, optimizer_slots=optimizer_slots) for b in batch_sizes]
+    labels = [str(b) for b in batch_sizes]
+    fig = go.Figure(
+        [
+            go.Bar(x=labels, y=[r["parameter_bytes"] / 1024 for r in rows], name="parameters + gradients", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
+            go.Bar(x=labels, y=[r["activation_bytes"] / 1024 for r in rows], name="activations kept for the backward pass", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
+        ]
+    )
+    fig.update_layout(
+        barmode="stack", title=dict(text=f"memory of one training step, widths {list(widths)}", font=dict(size=14)),
+        xaxis=dict(title="batch size", type="category"), yaxis=dict(title="KiB (float32)"),
+        height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25),
     )
     return fig

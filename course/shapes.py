@@ -17,6 +17,13 @@ __all__ = [
     "gru_params",
     "iterations_per_epoch",
     "batch_bounds",
+    "layer_params",
+    "weight_shapes",
+    "param_equation",
+    "dense_widths_params",
+    "step_memory",
+    "scaled_learning_rate",
+    "descent_flavour",
 ]
 
 
@@ -145,3 +152,58 @@ def param_equation(layer: str, features: int, units: int) -> str:
     if layer == "LSTM":
         return f"4 × ({block}) = {total}"
     return f"3 × ({block} + {u}) = {total}"
+
+
+def dense_widths_params(widths) -> int:
+    """Parameters of a stack of Dense layers with these widths: ``[features, hidden..., outputs]``."""
+    widths = [check_size("width", w) for w in widths]
+    if len(widths) < 2:
+        raise ValueError("Give at least the input width and one layer's width, e.g. [features, outputs].")
+    return sum(dense_params(a, b) for a, b in zip(widths, widths[1:]))
+
+
+def step_memory(widths, batch_size: int, bytes_per_value: int = 4, optimizer_slots: int = 0) -> dict:
+    """Memory of one training step of a Dense stack, in bytes, worked out from the shapes.
+
+    ``widths`` is ``[features, hidden..., outputs]``. The parameters are held once as weights
+    and once as their gradients (plus ``optimizer_slots`` more copies: 0 for plain SGD, 1 for
+    momentum, 2 for Adam), whatever the batch size. The activations kept for the backward pass
+    are one value per sample per layer output, input included, so they grow linearly with the
+    batch size. Real frameworks add workspace and overhead on top: this is the floor.
+    """
+    batch_size = check_size("batch_size", batch_size)
+    params = dense_widths_params(widths)
+    parameter_bytes = params * bytes_per_value * (2 + optimizer_slots)
+    activation_values = batch_size * sum(int(w) for w in widths)
+    activation_bytes = activation_values * bytes_per_value
+    return {
+        "params": params,
+        "parameter_bytes": parameter_bytes,
+        "activation_values": activation_values,
+        "activation_bytes": activation_bytes,
+        "total_bytes": parameter_bytes + activation_bytes,
+    }
+
+
+def scaled_learning_rate(learning_rate: float, batch_size: int, reference_batch: int = 32) -> float:
+    """The linear scaling rule: grow the learning rate in proportion to the batch size.
+
+    A batch ``k`` times larger averages ``k`` times more rows into each update and makes ``k``
+    times fewer updates per epoch; scaling the step by ``k`` keeps the distance travelled per
+    epoch about the same (a rule of thumb, not a law, and it fails for very large steps).
+    """
+    if not learning_rate > 0:
+        raise ValueError(f"The learning rate must be above 0, got {learning_rate}: with 0 nothing moves.")
+    batch_size = check_size("batch_size", batch_size)
+    return float(learning_rate) * batch_size / check_size("reference_batch", reference_batch)
+
+
+def descent_flavour(batch_size: int, n_samples: int) -> str:
+    """Which gradient descent a batch size makes: stochastic, mini-batch or full-batch."""
+    batch_size = check_size("batch_size", batch_size)
+    n_samples = check_size("n_samples", n_samples)
+    if batch_size >= n_samples:
+        return "full-batch"
+    if batch_size == 1:
+        return "stochastic (SGD)"
+    return "mini-batch"

@@ -8,5 +8,6 @@ them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.c
 from widgets.batch_explorer import BatchExplorer
 from widgets.quiz import Quiz
 from widgets.shape_explorer import ShapeExplorer
+from widgets.training_lab import TrainingLab
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "Quiz"]
+__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "Quiz"]

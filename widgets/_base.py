@@ -53,6 +53,7 @@ class CourseWidget(W.VBox):
     def __init__(self, **kwargs):
         self.message = message_box()
         self.problem = ""
+        self.clamped = ""
         self.figure = go.FigureWidget()
         super().__init__(**kwargs)
 
@@ -67,10 +68,14 @@ class CourseWidget(W.VBox):
 
     @traitlets.validate("features", "units", "n_layers", "batch_size", "timesteps", "n_samples", "epochs", "outputs")
     def _clamp(self, proposal):
-        low, high = self.LIMITS.get(proposal["trait"].name, (1, None))
-        value = int(proposal["value"])
-        value = max(low, value)
-        return min(high, value) if high is not None else value
+        name = proposal["trait"].name
+        low, high = self.LIMITS.get(name, (1, None))
+        asked = int(proposal["value"])
+        value = max(low, asked)
+        value = min(high, value) if high is not None else value
+        if value != asked:
+            self.clamped = f"{name} {asked} is outside {low}-{high}: using {value}, as the slider would."
+        return value
 
     def slider(self, name: str, description: str, **kwargs) -> W.IntSlider:
         """An IntSlider linked to trait ``name``; the widget's trait is the link's source."""
@@ -93,7 +98,8 @@ class CourseWidget(W.VBox):
             show_message(self.message, self.problem, "problem")
             return False
         self.problem = ""
-        show_message(self.message, "")
+        show_message(self.message, self.clamped, "info")
+        self.clamped = ""
         return True
 
     def _update(self):  # pragma: no cover - every subclass defines it
