@@ -56,3 +56,26 @@ def test_epoch_batches_split_an_order():
     batches = data.epoch_batches(np.arange(50), 7)
     assert [len(b) for b in batches] == [7] * 7 + [1]
     assert batches[-1].tolist() == [49]
+
+
+def test_two_moons_is_a_balanced_two_feature_problem():
+    X, y = data.two_moons(1000, seed=1)
+    assert X.shape == (1000, 2) and y.shape == (1000, 1)
+    assert set(np.unique(y)) == {0.0, 1.0}
+    assert 0.4 < y.mean() < 0.6
+    again = data.two_moons(1000, seed=1)
+    assert np.array_equal(X, again[0]) and np.array_equal(y, again[1])
+
+
+def test_two_moons_rejects_a_flip_share_of_a_half_or_more():
+    with pytest.raises(ValueError, match="flip"):
+        data.two_moons(100, flip=0.5)
+
+
+def test_train_val_split_keeps_every_row_once():
+    X = np.arange(20, dtype="float32").reshape(10, 2)
+    y = np.arange(10, dtype="float32").reshape(10, 1)
+    X_train, y_train, X_val, y_val = data.train_val_split(X, y, 0.3, seed=0)
+    assert len(X_val) == 3 and len(X_train) == 7
+    assert sorted(np.concatenate([y_train, y_val]).ravel().tolist()) == list(range(10))
+    assert np.array_equal(X_train[:, 0] / 2, y_train.ravel())  # rows stay paired with targets

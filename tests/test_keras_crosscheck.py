@@ -162,3 +162,66 @@ def test_impossible_specs_explain_themselves(kwargs, words):
 def test_learning_rate_zero_is_refused_with_a_reason():
     with pytest.raises(ValueError, match="learning rate"):
         training.compile_model(models.build(ModelSpec()), learning_rate=0)
+
+
+# Lesson 03: whole training runs.
+
+
+@pytest.fixture(scope="module")
+def moons_split():
+    return data.train_val_split(*data.two_moons(200, seed=0), val_fraction=0.5, seed=0)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 32, 100])  # 7 and 32 do not divide the 100 training rows
+def test_weight_updates_equal_epochs_times_iterations(moons_split, batch_size):
+    curve = training.train_curve(moons_split, batch_size, learning_rate=0.1, epochs=2, seed=0)
+    per_epoch = shapes.iterations_per_epoch(len(moons_split[0]), batch_size)
+    assert curve.updates == [per_epoch, 2 * per_epoch]
+    assert curve.epochs_done == 2 and curve.stopped is None
+    assert len(curve.val_loss) == 2 and all(np.isfinite(curve.val_loss))
+    assert curve.seconds == sorted(curve.seconds)
+
+
+def test_a_batch_larger_than_the_training_rows_is_explained(moons_split):
+    with pytest.raises(ValueError, match="whole training set"):
+        training.train_curve(moons_split, 101, epochs=1)
+
+
+def test_stopping_keeps_what_was_done(moons_split):
+    calls = []
+    curve = training.train_curve(moons_split, 1, epochs=5, should_stop=lambda: len(calls) > 0, on_epoch=calls.append)
+    assert curve.stopped == "stopped" and curve.epochs_done == 1
+    assert curve.updates == [len(moons_split[0])]
+
+
+def test_time_cap_stops_a_run(moons_split):
+    curve = training.train_curve(moons_split, 1, epochs=50, time_cap=0.3)
+    assert curve.stopped == "time cap" and curve.epochs_done < 50
+
+
+def test_step_memory_counts_match_keras(keras):
+    widths, batch = [2, 32, 32, 1], 16
+    model = models.build(ModelSpec(features=2, units=32, n_layers=2, batch_size=batch))
+    memory = shapes.step_memory(widths, batch)
+    assert memory["params"] == model.count_params() == training.classifier(2).count_params()
+    outputs = [model.inputs[0]] + [layer.output for layer in model.layers]
+    assert memory["activation_values"] == sum(int(np.prod(t.shape)) for t in outputs)
+
+
+def test_throughput_times_whole_batches(moons_split):
+    X, y = moons_split[0], moons_split[1]
+    result = training.measure_throughput(X, y, 32)
+    assert result.samples == 96 and result.seconds_per_epoch > 0
+    assert result.samples_per_second == pytest.approx(96 / result.seconds_per_epoch)
+    with pytest.raises(ValueError, match="larger than"):
+        training.measure_throughput(X, y, 101)
+
+
+def test_gap_statement_reads_the_spread():
+    small = training.GapSummary(8, [0.10, 0.12, 0.11], [0.5, 0.5, 0.5])
+    large = training.GapSummary(512, [0.30, 0.31, 0.29], [0.6, 0.6, 0.6])
+    assert "batch 512 generalised worse" in training.gap_statement(small, large)
+    close = training.GapSummary(512, [0.10, 0.13, 0.09], [0.6, 0.6, 0.6])
+    assert "does not show" in training.gap_statement(small, close)
+    single = training.GapSummary(512, [0.3], [0.6])
+    assert "one seed" in training.gap_statement(training.GapSummary(8, [0.1], [0.5]), single)

@@ -114,3 +114,43 @@ def test_units_are_independent_of_features(features, units):
     # Any number of units works with any number of features: nothing forces them to match.
     assert shapes.lstm_params(features, units) > 0
     assert shapes.lstm_params(features, units) == 4 * (features * units + units * units + units)
+
+
+@pytest.mark.parametrize("batch_size, n_samples, flavour", [(1, 512, "stochastic (SGD)"), (2, 512, "mini-batch"), (511, 512, "mini-batch"), (512, 512, "full-batch"), (600, 512, "full-batch"), (1, 1, "full-batch")])
+def test_descent_flavour(batch_size, n_samples, flavour):
+    assert shapes.descent_flavour(batch_size, n_samples) == flavour
+
+
+def test_linear_scaling_rule():
+    assert shapes.scaled_learning_rate(0.1, 32) == pytest.approx(0.1)
+    assert shapes.scaled_learning_rate(0.1, 128) == pytest.approx(0.4)
+    assert shapes.scaled_learning_rate(0.1, 8) == pytest.approx(0.025)
+    with pytest.raises(ValueError, match="learning rate must be above 0"):
+        shapes.scaled_learning_rate(0, 32)
+
+
+def test_step_memory_by_hand():
+    memory = shapes.step_memory([2, 32, 32, 1], batch_size=64)
+    assert memory["params"] == 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1 == 1185
+    assert memory["parameter_bytes"] == 1185 * 4 * 2  # weights and their gradients
+    assert memory["activation_values"] == 64 * (2 + 32 + 32 + 1)
+    assert memory["total_bytes"] == memory["parameter_bytes"] + memory["activation_bytes"]
+
+
+def test_hundred_images_as_dense_input():
+    memory = shapes.step_memory([224 * 224 * 3, 512, 10], batch_size=100)
+    assert memory["activation_values"] == 100 * (150528 + 512 + 10)
+    assert memory["params"] == 150528 * 512 + 512 + 512 * 10 + 10
+
+
+@given(st.lists(st.integers(1, 300), min_size=2, max_size=6), st.integers(1, 1000), st.integers(0, 2))
+def test_only_activations_grow_with_the_batch(widths, batch_size, slots):
+    one, many = shapes.step_memory(widths, 1, optimizer_slots=slots), shapes.step_memory(widths, batch_size, optimizer_slots=slots)
+    assert many["parameter_bytes"] == one["parameter_bytes"]
+    assert many["activation_bytes"] == batch_size * one["activation_bytes"]
+
+
+def test_features_add_a_fixed_amount_per_sample():
+    # Q6: more features cost memory per row, they put no limit of their own on the batch size.
+    narrow, wide = shapes.step_memory([3, 32, 1], 64), shapes.step_memory([6, 32, 1], 64)
+    assert wide["activation_values"] - narrow["activation_values"] == 64 * 3

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import data, models, shapes
-from widgets import BatchExplorer, Quiz, ShapeExplorer
+from widgets import BatchExplorer, Quiz, ShapeExplorer, TrainingLab
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -261,3 +261,143 @@ def test_batch_size_alone_keeps_the_same_model():
     assert explorer.model is model
     explorer.units = 9
     assert explorer.model is not model
+
+
+# TrainingLab
+
+
+@pytest.fixture
+def lab():
+    return TrainingLab(n_samples=200, epochs=2, n_seeds=2)  # 100 training rows: quick runs
+
+
+def test_training_lab_names_the_flavour_on_the_control(lab):
+    lab.controls["batch_size"].value = 1
+    assert lab.flavour.value.startswith("SGD") and "stochastic" in lab.summary.value
+    lab.controls["batch_size"].value = 100
+    assert lab.flavour.value.startswith("full") and "full-batch" in lab.summary.value
+    lab.controls["batch_size"].value = 10
+    assert lab.flavour.value == "mini-batch" and "<b>10</b> weight updates per epoch" in lab.summary.value
+
+
+def test_flavour_buttons_set_the_batch_size(lab):
+    lab.flavour.value = lab.flavour.options[0]
+    assert lab.batch_size == 1
+    lab.flavour.value = lab.flavour.options[2]
+    assert lab.batch_size == lab.n_train
+    lab.flavour.value = lab.flavour.options[1]
+    assert lab.batch_size == 32
+
+
+def test_learning_rate_scaling_toggle(lab):
+    lab.controls["learning_rate"].value = 0.05
+    lab.batch_size = 64
+    assert lab.rate_for(64) == pytest.approx(0.05)
+    lab.controls["scale_lr"].value = True
+    assert lab.rate_for(64) == pytest.approx(shapes.scaled_learning_rate(0.05, 64))
+    assert "<b>0.1</b>" in lab.summary.value
+
+
+def test_epochs_and_seeds_sliders(lab):
+    lab.controls["epochs"].value = 3
+    lab.controls["n_seeds"].value = 1
+    assert (lab.epochs, lab.n_seeds) == (3, 1)
+    assert "in 3 epochs" in lab.summary.value
+
+
+def test_memory_figure_follows_the_batch_size(lab):
+    lab.batch_size = 37
+    bars = lab.memory_figure.data
+    assert "37" in bars[0].x
+    activations = dict(zip(bars[1].x, bars[1].y))
+    assert activations["37"] * 1024 == shapes.step_memory(lab.widths, 37)["activation_bytes"]
+
+
+def test_compare_button_trains_every_size_and_draws_three_axes(lab):
+    lab.batch_size = 10
+    lab.buttons["compare"].click()
+    assert lab.wait(120)
+    sizes = lab.compare_sizes()
+    curves = [lab.results[key] for key in lab._curve_keys(sizes, seeds=(0,))]
+    for curve in curves:
+        assert curve.updates[-1] == 2 * shapes.iterations_per_epoch(100, curve.batch_size)
+    assert len(lab.figure.data) == 3 * 2 * len(sizes)
+    updates_axis = [trace for trace in lab.figure.data if trace.xaxis == "x2"]
+    assert sorted({trace.x[-1] for trace in updates_axis}) == sorted({c.updates[-1] for c in curves})
+    assert "done" in lab.status.value and not lab.buttons["compare"].disabled
+    assert lab.model is not None and lab.model.count_params() == shapes.dense_widths_params(lab.widths)
+
+
+def test_finished_runs_are_reused(lab):
+    first = lab.compare([10])
+    again = lab.compare([10])
+    assert again[0] is first[0]
+
+
+def test_a_stopped_run_leaves_the_widget_usable(lab):
+    lab.epochs = 40
+    lab.buttons["compare"].click()  # batch 1 and 8 first: long enough to stop
+    lab.compare([1, 8], background=True)  # refused politely: a run is going
+    assert "still going" in lab.message.value
+    lab.stop_button.click()
+    assert lab.wait(60)
+    assert "stopped" in lab.status.value and lab.stop_button.disabled and not lab.busy
+    assert not any(b.disabled for b in lab.buttons.values())
+    lab.epochs = 1
+    assert lab.compare([50])[0].stopped is None
+
+
+def test_time_cap_ends_a_run_and_says_so(lab):
+    lab.time_cap = 0.2
+    lab.epochs = 50
+    curve = lab.compare([1])[0]
+    assert curve.stopped == "time cap" and "time cap" in lab.message.value
+    assert not lab.busy and lab.compare([1])[0] is not curve  # a capped run is not cached
+
+
+def test_learning_rate_zero_gets_a_message_not_a_traceback(lab):
+    lab.controls["learning_rate"].value = 0
+    assert "learning rate must be above 0" in lab.problem
+    assert lab.compare() is None and "learning rate must be above 0" in lab.message.value
+
+
+def test_batch_larger_than_the_data_is_clamped_with_a_note(lab):
+    lab.batch_size = 10_000
+    assert lab.batch_size == lab.n_train
+    assert "outside 1-100" in lab.message.value
+
+
+def test_throughput_and_gap_buttons(lab):
+    lab.buttons["throughput"].click()
+    assert lab.wait(120)
+    bars = lab.throughput_figure.data[0]
+    assert list(bars.x) == ["1", "4", "16", "64"]  # 256 is more than the 100 training rows
+    assert all(value > 0 for value in bars.y)
+    lab.buttons["generalisation"].click()
+    assert lab.wait(120)
+    assert "Over 2 seeds" in lab.statement.value
+    assert len(lab.gap_figure.data) == 4
+
+
+def test_training_lab_code_runs(lab):
+    X_train, y_train, X_val, y_val = lab.split
+    namespace = {"x_train": X_train, "y_train": y_train, "x_val": X_val, "y_val": y_val}
+    lab.batch_size, lab.epochs = 30, 1
+    exec(lab.code().replace("validation_data=(x_val, y_val))", "validation_data=(x_val, y_val), verbose=0)"), namespace)
+    assert int(namespace["model"].optimizer.iterations.numpy()) == shapes.iterations_per_epoch(100, 30)
+
+
+@WIDGET_SETTINGS
+@given(batch_size=st.integers(-5, 2000), learning_rate=st.floats(-1, 2), epochs=st.integers(-2, 200), n_seeds=st.integers(-1, 9), scale_lr=st.booleans())
+def test_no_training_lab_setting_raises(training_lab, batch_size, learning_rate, epochs, n_seeds, scale_lr):
+    lab = training_lab
+    lab.batch_size, lab.learning_rate, lab.epochs, lab.n_seeds, lab.scale_lr = batch_size, learning_rate, epochs, n_seeds, scale_lr
+    if learning_rate > 0:
+        assert lab.problem == ""
+    else:
+        assert "learning rate must be above 0" in lab.problem
+
+
+@pytest.fixture(scope="module")
+def training_lab():
+    return TrainingLab(n_samples=200)
