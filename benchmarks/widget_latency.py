@@ -24,7 +24,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from widgets import BatchExplorer, ShapeExplorer  # noqa: E402
+from widgets import BatchExplorer, ShapeExplorer, TrainingLab  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 
@@ -73,6 +73,7 @@ def measure(factory, rng: random.Random) -> dict:
 FACTORIES = {
     "ShapeExplorer": lambda: ShapeExplorer(controls=tuple(ShapeExplorer.LIMITS)),
     "BatchExplorer": BatchExplorer,
+    "TrainingLab": TrainingLab,  # its sliders redraw the summary and memory figure; runs are buttons
 }
 
 
