@@ -9,7 +9,7 @@ import numpy as np
 
 from course import shapes
 
-__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split"]
+__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS"]
 
 
 def example_table(n_samples: int = 50, features: int = 3, seed: int = 0):
@@ -80,3 +80,87 @@ def train_val_split(X, y, val_fraction: float = 0.5, seed: int = 0):
     n_val = max(1, int(round(len(X) * val_fraction)))
     val, train = order[:n_val], order[n_val:]
     return X[train], y[train], X[val], y[val]
+
+
+def _series_2d(series) -> np.ndarray:
+    values = np.asarray(series)
+    if values.ndim == 1:
+        return values[:, None]
+    if values.ndim == 2:
+        return values
+    raise ValueError(
+        f"A series is 1-D (time,) or 2-D (time, features); got {values.ndim} axes with shape {values.shape}."
+    )
+
+
+def count_windows(length: int, window: int, horizon: int = 1, stride: int = 1) -> int:
+    """How many (window, target) pairs a series of ``length`` steps gives; explains the impossible."""
+    length = shapes.check_size("the series length", length)
+    window = shapes.check_size("window", window)
+    stride = shapes.check_size("stride", stride)
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValueError(
+            f"horizon must be 1 or more, got {horizon!r}: horizon 1 predicts the step right after the window; "
+            "with 0 the target would be the window's own last step, already in the input."
+        )
+    if window + horizon > length:
+        raise ValueError(
+            f"A window of {window} steps plus a horizon of {horizon} needs at least {window + horizon} steps, "
+            f"but the series has {length}: shorten the window or the horizon."
+        )
+    return (length - window - horizon) // stride + 1
+
+
+def make_windows(series, window: int, horizon: int = 1, stride: int = 1):
+    """Cut a series into input windows and their targets.
+
+    ``series`` is 1-D ``(time,)`` or 2-D ``(time, features)``. Window ``i`` is
+    ``series[i*stride : i*stride + window]`` and its target is
+    ``series[i*stride + window + horizon - 1]``. Returns ``X`` of shape
+    ``(n_windows, window, features)`` (features = 1 for a 1-D series) and ``y`` of shape
+    ``(n_windows, features)``: the same windows ``keras.utils.timeseries_dataset_from_array``
+    gives for the same settings (see ``keras_windows``).
+    """
+    values = _series_2d(series)
+    n = count_windows(len(values), window, horizon, stride)
+    views = np.lib.stride_tricks.sliding_window_view(values, window, axis=0)  # (time-window+1, features, window)
+    X = views[: (n - 1) * stride + 1 : stride].transpose(0, 2, 1)
+    y = values[window + horizon - 1 : window + horizon - 1 + (n - 1) * stride + 1 : stride]
+    return np.ascontiguousarray(X), np.ascontiguousarray(y)
+
+
+def keras_windows(series, window: int, horizon: int = 1, stride: int = 1, batch_size: int = 32):
+    """The same windows made by Keras 3's ``keras.utils.timeseries_dataset_from_array`` (the
+    replacement for the removed ``TimeseriesGenerator``): a list of ``(X_batch, y_batch)`` numpy
+    pairs, in order."""
+    from course._keras import keras as _keras
+
+    values = _series_2d(series)
+    count_windows(len(values), window, horizon, stride)
+    dataset = _keras().utils.timeseries_dataset_from_array(
+        values[: len(values) - horizon],
+        values[window + horizon - 1 :],
+        sequence_length=window,
+        sequence_stride=stride,
+        batch_size=batch_size,
+        shuffle=False,
+    )
+    return [(np.asarray(x), np.asarray(y)) for x, y in dataset]
+
+
+def example_series(kind: str = "1..10", length: int | None = None, seed: int = 0) -> np.ndarray:
+    """The series the windowing lesson cuts: ``"1..10"`` (the numbers 1 to 10), ``"noisy sine"``
+    (1-D), or ``"several features"`` (a 2-D series of 3 related signals)."""
+    rng = np.random.default_rng(seed)
+    if kind == "1..10":
+        return np.arange(1, (length or 10) + 1, dtype="float32")
+    t = np.arange(length or 60, dtype="float32")
+    if kind == "noisy sine":
+        return (np.sin(2 * np.pi * t / 20) + 0.15 * rng.normal(size=t.shape)).astype("float32")
+    if kind == "several features":
+        base = np.sin(2 * np.pi * t / 20)
+        return np.stack([base, np.cos(2 * np.pi * t / 20), 0.5 * base + 0.1 * rng.normal(size=t.shape)], axis=1).astype("float32")
+    raise ValueError(f"kind must be one of {SERIES_KINDS}, got {kind!r}.")
+
+
+SERIES_KINDS = ("1..10", "noisy sine", "several features")

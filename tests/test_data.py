@@ -79,3 +79,54 @@ def test_train_val_split_keeps_every_row_once():
     assert len(X_val) == 3 and len(X_train) == 7
     assert sorted(np.concatenate([y_train, y_val]).ravel().tolist()) == list(range(10))
     assert np.array_equal(X_train[:, 0] / 2, y_train.ravel())  # rows stay paired with targets
+
+
+def test_windows_of_one_to_ten():
+    X, y = data.make_windows(np.arange(1, 11), window=2)
+    assert X.shape == (8, 2, 1) and y.shape == (8, 1)
+    assert X[0, :, 0].tolist() == [1, 2] and y[0, 0] == 3
+    assert X[-1, :, 0].tolist() == [8, 9] and y[-1, 0] == 10
+
+
+@given(
+    length=st.integers(2, 80), window=st.integers(1, 30), horizon=st.integers(1, 10),
+    stride=st.integers(1, 7), features=st.sampled_from([None, 1, 3]),
+)
+def test_make_windows_follows_its_definition(length, window, horizon, stride, features):
+    shape = (length,) if features is None else (length, features)
+    series = np.arange(np.prod(shape), dtype="float32").reshape(shape)
+    if window + horizon > length:
+        with pytest.raises(ValueError, match="needs at least"):
+            data.make_windows(series, window, horizon, stride)
+        return
+    X, y = data.make_windows(series, window, horizon, stride)
+    values = series.reshape(length, -1)
+    assert X.shape == (data.count_windows(length, window, horizon, stride), window, values.shape[1])
+    for i in range(len(X)):
+        assert np.array_equal(X[i], values[i * stride : i * stride + window])
+        assert np.array_equal(y[i], values[i * stride + window + horizon - 1])
+    last_target = (len(X) - 1) * stride + window + horizon - 1
+    assert last_target < length <= last_target + stride
+
+
+@pytest.mark.parametrize("horizon", [0, -1, 1.5])
+def test_horizon_zero_explains_itself(horizon):
+    with pytest.raises(ValueError, match="horizon must be 1 or more"):
+        data.make_windows(np.arange(10), 3, horizon=horizon)
+
+
+def test_a_window_longer_than_the_series_explains_itself():
+    with pytest.raises(ValueError, match="needs at least 13 steps, but the series has 10"):
+        data.make_windows(np.arange(10), 12)
+
+
+def test_a_3d_series_is_refused():
+    with pytest.raises(ValueError, match="1-D"):
+        data.make_windows(np.zeros((4, 3, 2)), 2)
+
+
+@pytest.mark.parametrize("kind", data.SERIES_KINDS)
+def test_example_series(kind):
+    series = data.example_series(kind)
+    assert series.ndim == (2 if kind == "several features" else 1)
+    assert np.array_equal(series, data.example_series(kind))

@@ -225,3 +225,23 @@ def test_gap_statement_reads_the_spread():
     assert "does not show" in training.gap_statement(small, close)
     single = training.GapSummary(512, [0.3], [0.6])
     assert "one seed" in training.gap_statement(training.GapSummary(8, [0.1], [0.5]), single)
+
+
+# Lesson 05: windows against Keras 3's timeseries_dataset_from_array.
+
+
+@pytest.mark.parametrize("features", [None, 3])
+@pytest.mark.parametrize("window, horizon, stride, batch_size", [(2, 1, 1, 8), (5, 1, 2, 4), (3, 4, 1, 5), (7, 2, 3, 32), (1, 1, 1, 1), (10, 5, 4, 3)])
+def test_make_windows_equals_keras_windows(features, window, horizon, stride, batch_size):
+    series = data.example_series("1..10", length=40) if features is None else data.example_series("several features", length=40)
+    X, y = data.make_windows(series, window, horizon, stride)
+    batches = data.keras_windows(series, window, horizon, stride, batch_size)
+    assert [len(xb) for xb, _ in batches] == [e - s for s, e in shapes.batch_bounds(len(X), batch_size)]
+    keras_X = np.concatenate([xb for xb, _ in batches]).reshape(X.shape)
+    keras_y = np.concatenate([yb for _, yb in batches]).reshape(y.shape)
+    assert np.array_equal(keras_X, X) and np.array_equal(keras_y, y)
+
+
+def test_timeseries_generator_is_gone_from_keras_3():
+    with pytest.raises(ImportError):
+        exec("from keras.preprocessing.sequence import TimeseriesGenerator", {})
