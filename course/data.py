@@ -9,7 +9,7 @@ import numpy as np
 
 from course import shapes
 
-__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS"]
+__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS", "windowing_code", "legacy_windowing_code"]
 
 
 def example_table(n_samples: int = 50, features: int = 3, seed: int = 0):
@@ -164,3 +164,30 @@ def example_series(kind: str = "1..10", length: int | None = None, seed: int = 0
 
 
 SERIES_KINDS = ("1..10", "noisy sine", "several features")
+
+
+def windowing_code(window: int, horizon: int = 1, stride: int = 1, batch_size: int = 32) -> str:
+    """Keras 3 code that makes the same windows as ``make_windows`` (``series`` is your array)."""
+    return (
+        "import keras\n\n"
+        f"# series: shape (time,) or (time, features); window {window}, target {horizon} step(s) after it\n"
+        "dataset = keras.utils.timeseries_dataset_from_array(\n"
+        f"    series[:-{horizon}],            # inputs: every step that can start or fill a window\n"
+        f"    series[{window + horizon - 1}:],{' ' * max(1, 14 - len(str(window + horizon - 1)))}# targets: target i belongs to the window starting at step i\n"
+        f"    sequence_length={window},\n"
+        f"    sequence_stride={stride},\n"
+        f"    batch_size={batch_size},\n"
+        ")\n"
+    )
+
+
+def legacy_windowing_code(window: int, stride: int = 1, batch_size: int = 32) -> str:
+    """The Keras 2 ``TimeseriesGenerator`` call that older tutorials show, for comparison.
+
+    Its import fails on Keras 3: ``keras.utils.timeseries_dataset_from_array`` replaces it.
+    """
+    return (
+        "# Keras 2 style: this import fails on Keras 3\n"
+        "from keras.preprocessing.sequence import TimeseriesGenerator\n\n"
+        f"generator = TimeseriesGenerator(series, series, length={window}, stride={stride}, batch_size={batch_size})\n"
+    )

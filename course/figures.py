@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -244,3 +244,79 @@ def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
         height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25),
     )
     return fig
+
+
+# Lessons 04-05: sequences and windows.
+
+
+def sequence_reader(timesteps: int, features: int, units: int, n_samples: int | None = None, layer: str = "LSTM", max_steps: int = 12) -> go.Figure:
+    """What a recurrent layer reads: one sample's ``(timesteps, features)`` grid, one column (a
+    timestep's feature vector) per step into the cell, the hidden state of ``units`` values
+    carried from step to step. Other samples of the batch stand behind the first one."""
+    timesteps = shapes.check_size("timesteps", timesteps)
+    features = shapes.check_size("features", features)
+    units = shapes.check_size("units", units)
+    drawn = min(timesteps, max_steps)
+    cell_y = features + 1.2
+    traces, notes, boxes = [], [], []
+    for depth in (2, 1):  # the other samples of the batch, behind
+        if n_samples is None or n_samples > depth:
+            boxes.append(dict(type="rect", x0=-0.45 + 0.15 * depth, x1=drawn - 0.55 + 0.15 * depth, y0=-0.45 + 0.15 * depth, y1=features - 0.55 + 0.15 * depth, line=dict(color="#bbbbbb", dash="dot"), fillcolor="rgba(0,0,0,0)", layer="below"))
+    xs = [t for t in range(drawn) for _ in range(features)]
+    ys = [f for _ in range(drawn) for f in range(features)]
+    traces.append(dict(type="scatter", x=xs, y=ys, mode="markers+text", name="features", marker=dict(symbol="square", size=26, color="#9ecae1", line=dict(color="#4c78a8", width=1)), text=[f"x{t + 1},{f + 1}" for t, f in zip(xs, ys)], textfont=dict(size=9), hoverinfo="text", hovertext=[f"timestep {t + 1}, feature {f + 1}" for t, f in zip(xs, ys)], showlegend=False))
+    traces.append(dict(type="scatter", x=list(range(drawn)), y=[cell_y] * drawn, mode="markers+text", name="cells", marker=dict(symbol="square", size=40, color="#a1d99b", line=dict(color="#54a24b", width=2)), text=[layer] * drawn, textfont=dict(size=9), hoverinfo="text", hovertext=[f"step {t + 1}: reads {features} value(s), updates the state of {units} values" for t in range(drawn)], showlegend=False))
+    for t in range(drawn):
+        notes.append(dict(x=t, y=cell_y - 0.45, ax=t, ay=features - 0.5, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, text=""))
+        if t:
+            notes.append(dict(x=t - 0.3, y=cell_y, ax=t - 0.7, ay=cell_y, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, text=""))
+            notes.append(dict(x=t - 0.5, y=cell_y + 0.45, text=f"h ({units})", showarrow=False, font=dict(size=10)))
+        notes.append(dict(x=t, y=-0.9, text=f"t={t + 1}", showarrow=False, font=dict(size=10)))
+    if drawn < timesteps:
+        notes.append(dict(x=drawn - 0.4, y=cell_y + 0.8, text=f"… {timesteps - drawn} more steps", showarrow=False))
+    notes.append(dict(x=drawn - 0.2, y=cell_y, xanchor="left", text=f"→ last h: ({units},)", showarrow=False))
+    notes.append(dict(x=-0.7, y=(features - 1) / 2, xanchor="right", text=f"{features} feature{'s' if features != 1 else ''}<br>per step", showarrow=False, font=dict(size=11)))
+    batch = "batch" if n_samples is None else str(n_samples)
+    title = f"input ({batch}, {timesteps}, {features}): {timesteps} recurrent step{'s' if timesteps != 1 else ''}, each reading {features} value{'s' if features != 1 else ''}; {units} units carried along"
+    layout = dict(
+        title=dict(text=title, font=dict(size=13)), shapes=boxes, annotations=notes, template=TEMPLATE,
+        xaxis=dict(visible=False, range=[-1.6, drawn + 1.4]), yaxis=dict(visible=False, range=[-1.4, cell_y + 1.2]),
+        height=150 + 45 * (features + 2), margin=dict(l=10, r=10, t=50, b=10),
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def windows_plot(series, window: int, horizon: int = 1, stride: int = 1, batch_size: int = 32, max_windows: int = 30) -> go.Figure:
+    """The series, and under it every window as a bar over the steps it covers with its target
+    marked, coloured by the batch it falls in (the partial last batch included)."""
+    values = np.asarray(series, dtype="float64")
+    first = values if values.ndim == 1 else values[:, 0]
+    n = data.count_windows(len(first), window, horizon, stride)
+    colours = TEMPLATE["layout"]["colorway"]
+    steps = np.arange(1, len(first) + 1)
+    traces = [dict(type="scatter", x=steps, y=first, mode="lines+markers", name="series" + ("" if values.ndim == 1 else " (feature 1)"), line=dict(color="#333333"), marker=dict(size=5), xaxis="x", yaxis="y")]
+    bounds = shapes.batch_bounds(n, batch_size)
+    for k, (start, stop) in enumerate(bounds):
+        xs, ys, tx, ty = [], [], [], []
+        for i in range(start, min(stop, max_windows)):
+            begin = i * stride + 1
+            xs += [begin, begin + window - 1, None]
+            ys += [-i, -i, None]
+            tx.append(begin + window + horizon - 1)
+            ty.append(-i)
+        if not tx:
+            break
+        colour = colours[k % len(colours)]
+        size = stop - start
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=colour, width=8), name=f"batch {k + 1} ({size} window{'s' if size != 1 else ''})", legendgroup=f"b{k}", xaxis="x", yaxis="y2", hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=tx, y=ty, mode="markers", marker=dict(symbol="star", size=11, color=colour, line=dict(color="#333", width=1)), name=f"targets of batch {k + 1}", legendgroup=f"b{k}", showlegend=False, xaxis="x", yaxis="y2", hovertemplate="target at step %{x}<extra></extra>"))
+    shown = min(n, max_windows)
+    note = "" if n <= max_windows else f" (first {max_windows} drawn)"
+    layout = dict(
+        title=dict(text=f"{n} windows of {window} steps, target {horizon} step{'s' if horizon != 1 else ''} ahead, stride {stride}: {len(bounds)} batch{'es' if len(bounds) != 1 else ''} of up to {batch_size}{note}", font=dict(size=13)),
+        xaxis=dict(title="time step (from 1)", dtick=1 if len(first) <= 30 else None, anchor="y2"),
+        yaxis=dict(domain=[0.68, 1], title="value"),
+        yaxis2=dict(domain=[0, 0.62], title="window", tickmode="array", tickvals=[-i for i in range(0, shown, 1 if shown <= 15 else 5)], ticktext=[str(i + 1) for i in range(0, shown, 1 if shown <= 15 else 5)], range=[-shown + 0.5, 0.8]),
+        height=300 + 14 * shown, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.12),
+    )
+    return go.Figure(data=traces, layout=layout)

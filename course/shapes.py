@@ -24,6 +24,7 @@ __all__ = [
     "step_memory",
     "scaled_learning_rate",
     "descent_flavour",
+    "sequence_layouts",
 ]
 
 
@@ -207,3 +208,31 @@ def descent_flavour(batch_size: int, n_samples: int) -> str:
     if batch_size == 1:
         return "stochastic (SGD)"
     return "mini-batch"
+
+
+def sequence_layouts(columns: int, units: int, layer: str = "LSTM") -> list[dict]:
+    """The two ways to hand a table of ``columns`` values per row to a recurrent layer.
+
+    ``(N, columns, 1)`` makes every column a timestep: ``columns`` recurrent steps, each reading
+    one value. ``(N, 1, columns)`` makes every column a feature of a single timestep: one step
+    reading all values at once. The units, and so the size of the hidden state, are the same in
+    both; only the kernel's first dimension and the number of steps change.
+    """
+    columns = check_size("columns", columns)
+    units = check_size("units", units)
+    if layer not in RECURRENT:
+        raise ValueError(f"layer must be a recurrent kind ({', '.join(RECURRENT)}), got {layer!r}.")
+    layouts = []
+    for name, timesteps, features in (("columns as timesteps", columns, 1), ("columns as features", 1, columns)):
+        layouts.append(
+            {
+                "layout": name,
+                "shape": (None, timesteps, features),
+                "steps": timesteps,
+                "values_per_step": features,
+                "kernel": weight_shapes(layer, features, units)["kernel"],
+                "params": layer_params(layer, features, units),
+                "output": (None, units),
+            }
+        )
+    return layouts

@@ -397,3 +397,30 @@ def gap_statement(small: GapSummary, large: GapSummary) -> str:
 
 
 __all__ += ["TrainingCurve", "train_curve", "classifier", "Throughput", "measure_throughput", "GapSummary", "gap_summaries", "gap_statement"]
+
+
+@dataclass
+class WindowFit:
+    """A small recurrent model trained on windows, and what it predicts for them."""
+
+    model: object
+    predictions: np.ndarray  # (n_windows, features)
+    losses: list  # training loss per epoch
+
+
+def fit_windows(X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, seed: int = 0, layer: str = "LSTM") -> WindowFit:
+    """Train ``layer(units)`` plus a Dense output on windows ``X`` ``(n, window, features)`` and
+    targets ``y`` ``(n, features)``, then predict every window."""
+    keras = _keras()
+    X = np.asarray(X, dtype="float32")
+    y = np.asarray(y, dtype="float32")
+    if X.ndim != 3 or y.ndim != 2 or len(X) != len(y):
+        raise ValueError(f"Need windows X of shape (n, window, features) and targets y of shape (n, features); got {X.shape} and {y.shape}.")
+    keras.utils.set_random_seed(seed)
+    model = build(ModelSpec(layer=layer, features=X.shape[2], units=units, timesteps=X.shape[1], outputs=y.shape[1]))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
+    history = model.fit(X, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+    return WindowFit(model, model.predict(X, batch_size=len(X), verbose=0), [float(v) for v in history.history["loss"]])
+
+
+__all__ += ["WindowFit", "fit_windows"]

@@ -7,7 +7,9 @@ them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.c
 
 from widgets.batch_explorer import BatchExplorer
 from widgets.quiz import Quiz
+from widgets.sequence_explorer import SequenceExplorer
 from widgets.shape_explorer import ShapeExplorer
 from widgets.training_lab import TrainingLab
+from widgets.window_explorer import WindowExplorer
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "Quiz"]
+__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "Quiz"]

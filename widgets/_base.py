@@ -9,6 +9,8 @@ import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets
 
+from course import figures, models
+
 
 def friendly(exc: Exception) -> str:
     """A plain-language line for an error raised while updating a widget."""
@@ -23,6 +25,18 @@ def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
         widget.data = []
         widget.add_traces(list(figure.data))
         widget.layout = figure.layout
+
+
+def layer_table_html(spec, batch_size=None) -> str:
+    """Every layer of ``spec``'s model with its output shape, weights and parameters, as HTML."""
+    rows = ["<tr><th>layer</th><th>output shape</th><th>weights</th><th>parameters</th></tr>"]
+    for row in models.layer_table(spec):
+        weights = ", ".join(f"{name} {shape}" for name, shape in row.weights.items()) or "none"
+        rows.append(
+            f"<tr><td>{html.escape(row.name)}</td><td><code>{figures.shape_text(row.output_shape, batch_size)}</code></td>"
+            f"<td><code>{weights}</code></td><td>{row.params:,}</td></tr>"
+        )
+    return "<table>" + "".join(rows) + "</table>"
 
 
 def message_box() -> W.HTML:
@@ -66,7 +80,7 @@ class CourseWidget(W.VBox):
         self.observe(self._changed, names=list(self.WATCHED))
         self.refresh()
 
-    @traitlets.validate("features", "units", "n_layers", "batch_size", "timesteps", "n_samples", "epochs", "outputs")
+    @traitlets.validate("features", "units", "n_layers", "batch_size", "timesteps", "n_samples", "epochs", "outputs", "n_seeds", "window", "stride", "horizon")
     def _clamp(self, proposal):
         name = proposal["trait"].name
         low, high = self.LIMITS.get(name, (1, None))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 import traitlets
 
 from course import figures, models, shapes
-from widgets._base import CourseWidget, refresh_figure
+from widgets._base import CourseWidget, layer_table_html, refresh_figure
 
 
 class ShapeExplorer(CourseWidget):
@@ -65,23 +63,13 @@ class ShapeExplorer(CourseWidget):
             self.spec, self.model = spec, models.build(spec)
         model = self.model
         refresh_figure(self.figure, figures.network_diagram(spec, batch_size=self.batch_size))
-        self.shapes_table.value = self._table_html(spec)
+        self.shapes_table.value = layer_table_html(spec, self.batch_size)
         first = models.layer_table(spec)[1]
         self.equation.value = (
             f"<b>{first.name}</b> = {first.kind}({spec.units}) on {spec.features} features: "
             f"<code>{first.equation}</code> parameters. Total: <b>{model.count_params():,}</b> "
             f"(from Keras's <code>count_params()</code>)."
         )
-
-    def _table_html(self, spec) -> str:
-        rows = ["<tr><th>layer</th><th>output shape</th><th>weights</th><th>parameters</th></tr>"]
-        for row in models.layer_table(spec):
-            weights = ", ".join(f"{name} {shape}" for name, shape in row.weights.items()) or "none"
-            rows.append(
-                f"<tr><td>{html.escape(row.name)}</td><td><code>{figures.shape_text(row.output_shape, self.batch_size)}</code></td>"
-                f"<td><code>{weights}</code></td><td>{row.params:,}</td></tr>"
-            )
-        return "<table>" + "".join(rows) + "</table>"
 
     def code(self) -> str:
         """Keras 3 code for the current model, and where the batch size goes."""
