@@ -25,7 +25,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(0, "Start here: how the course works", "notebooks/00_start_here.ipynb", (), "ShapeExplorer", True),
     Lesson(1, "Features and the input layer", "notebooks/01_features_and_the_input_layer.ipynb", ("Q1", "Q2", "Q5", "M1", "M8"), "ShapeExplorer", True),
     Lesson(2, "Batches, iterations and epochs", "notebooks/02_batches_iterations_epochs.ipynb", ("Q2", "Q3", "Q4", "Q10", "Q13", "M7"), "BatchExplorer", True),
-    Lesson(3, "Batch size trade-offs", "notebooks/03_batch_size_tradeoffs.ipynb", ("Q6", "Q11", "Q12", "M9"), "TrainingLab", False),
+    Lesson(3, "Batch size trade-offs", "notebooks/03_batch_size_tradeoffs.ipynb", ("Q6", "Q11", "Q12", "M9"), "TrainingLab", True),
     Lesson(4, "Sequences: samples, timesteps, features", "notebooks/04_sequences.ipynb", ("Q18", "Q19", "Q20"), "SequenceExplorer", False),
     Lesson(5, "Windowing a series", "notebooks/05_windowing.ipynb", ("Q15", "Q20", "M8"), "WindowExplorer", False),
     Lesson(6, "LSTM units", "notebooks/06_lstm_units.ipynb", ("Q8", "Q14", "Q16", "Q17", "M3", "M4", "M5", "M6"), "UnitsExplorer", False),

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import data, models, shapes
-from widgets import BatchExplorer, Quiz, ShapeExplorer, TrainingLab
+from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab, WindowExplorer
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -401,3 +401,139 @@ def test_no_training_lab_setting_raises(training_lab, batch_size, learning_rate,
 @pytest.fixture(scope="module")
 def training_lab():
     return TrainingLab(n_samples=200)
+
+
+# SequenceExplorer
+
+
+def test_sequence_explorer_reads_one_step_at_a_time():
+    explorer = SequenceExplorer(timesteps=3, features=1, units=4)
+    cells = column(explorer.figure, "cells")
+    inputs = column(explorer.figure, "features")
+    assert len(cells.x) == 3 and len(inputs.x) == 3 * 1
+    assert tuple(explorer.model.inputs[0].shape) == (None, 3, 1)
+    assert explorer.model.count_params() == shapes.lstm_params(1, 4) + shapes.dense_params(4, 1)
+    assert "(8, 3, 1)" in explorer.shapes_text.value and "(None, 3, 1)" in explorer.shapes_text.value
+
+
+@pytest.mark.parametrize("name, value", [("n_samples", 20), ("timesteps", 6), ("features", 4), ("units", 9)])
+def test_every_sequence_control_drives_model_and_figure(name, value):
+    explorer = SequenceExplorer()
+    explorer.controls[name].value = value
+    assert getattr(explorer, name) == value
+    assert explorer.data_shape == (explorer.n_samples, explorer.timesteps, explorer.features)
+    assert len(column(explorer.figure, "cells").x) == explorer.timesteps
+    assert len(column(explorer.figure, "features").x) == explorer.timesteps * explorer.features
+    assert exported_params(explorer.code()) == explorer.model.count_params() == models.total_params(explorer.spec)
+
+
+def test_samples_change_no_weight():
+    explorer = SequenceExplorer()
+    model = explorer.model
+    explorer.n_samples = 50
+    assert explorer.model is model and "(50, 3, 1)" in explorer.shapes_table.value
+
+
+@pytest.mark.parametrize("layer", ["SimpleRNN", "GRU", "LSTM"])
+def test_sequence_layer_menu(layer):
+    explorer = SequenceExplorer(features=3, units=5)
+    explorer.controls["layer"].value = layer
+    assert type(explorer.model.get_layer("hidden_1")).__name__ == layer
+    assert explorer.model.get_layer("hidden_1").count_params() == shapes.layer_params(layer, 3, 5)
+
+
+def test_layouts_table_compares_timesteps_and_features():
+    explorer = SequenceExplorer(timesteps=3, features=1, units=4, n_samples=10)
+    table = explorer.layouts_table.value
+    assert "(10, 3, 1)" in table and "(10, 1, 3)" in table
+    assert f"<td>{shapes.lstm_params(1, 4):,}</td>" in table and f"<td>{shapes.lstm_params(3, 4):,}</td>" in table
+
+
+@WIDGET_SETTINGS
+@given(n_samples=st.integers(-3, 100), timesteps=st.integers(-3, 30), features=st.integers(-3, 10), units=st.integers(-3, 80), layer=st.sampled_from(shapes.RECURRENT))
+def test_no_sequence_setting_raises(sequence_explorer, n_samples, timesteps, features, units, layer):
+    explorer = sequence_explorer
+    explorer.n_samples, explorer.timesteps, explorer.features, explorer.units, explorer.layer = n_samples, timesteps, features, units, layer
+    assert explorer.problem == ""
+    assert explorer.model.count_params() == models.total_params(explorer.current_spec())
+
+
+@pytest.fixture(scope="module")
+def sequence_explorer():
+    return SequenceExplorer()
+
+
+# WindowExplorer
+
+
+def test_window_explorer_cuts_one_to_ten():
+    explorer = WindowExplorer(window=2, batch_size=8)
+    X, y = explorer.windows()
+    assert X[:, :, 0].tolist()[0] == [1, 2] and y[-1, 0] == 10 and len(X) == 8
+    assert "X (8, 2, 1)" in explorer.summary.value and "sizes [8]" in explorer.summary.value
+    assert explorer.check_keras() is True and "the same windows" in explorer.keras_status.value
+
+
+@pytest.mark.parametrize("name, value", [("window", 4), ("horizon", 3), ("stride", 2), ("batch_size", 3)])
+def test_every_window_control_redraws(name, value):
+    explorer = WindowExplorer(series="noisy sine")
+    explorer.controls[name].value = value
+    assert getattr(explorer, name) == value
+    X, _ = explorer.windows()
+    n = data.count_windows(60, explorer.window, explorer.horizon, explorer.stride)
+    assert len(X) == n and f"{n} windows" in explorer.figure.layout.title.text
+    batches = [trace for trace in explorer.figure.data if trace.name and trace.name.startswith("batch ")]
+    assert len(batches) == shapes.iterations_per_epoch(min(n, 30), explorer.batch_size) or n > 30
+    assert explorer.check_keras() is True
+
+
+def test_series_menu_with_several_features():
+    explorer = WindowExplorer()
+    explorer.controls["series"].value = "several features"
+    X, y = explorer.windows()
+    assert X.shape[2] == 3 and y.shape[1] == 3 and explorer.check_keras() is True
+
+
+@pytest.mark.parametrize("settings, words", [(dict(horizon=0), "horizon must be 1 or more"), (dict(window=12), "needs at least 13 steps")])
+def test_impossible_windows_explain_themselves(settings, words):
+    explorer = WindowExplorer()
+    for name, value in settings.items():
+        explorer.controls[name].value = value
+    assert words in explorer.problem and words in explorer.message.value
+    assert explorer.check_keras() is None
+    assert explorer.train() is None and "Training did not run" in explorer.message.value
+
+
+def test_window_code_runs_and_matches():
+    explorer = WindowExplorer(window=3, horizon=2, stride=2, batch_size=4, series="noisy sine")
+    namespace = {"series": explorer.values()}
+    exec(explorer.code(), namespace)
+    X, _ = explorer.windows()
+    assert np.array_equal(np.concatenate([np.asarray(x) for x, _ in namespace["dataset"]]), X)
+    assert "TimeseriesGenerator" in explorer.legacy_code()
+
+
+def test_train_button_fits_a_small_lstm():
+    explorer = WindowExplorer(series="noisy sine", window=5)
+    explorer.train_button.click()
+    X, y = explorer.windows()
+    assert explorer.fit.predictions.shape == y.shape
+    assert explorer.model.get_layer("hidden_1").output.shape == (None, 8)
+    assert len(explorer.prediction_figure.data) == 2 and "predictions" in explorer.train_status.value
+
+
+@WIDGET_SETTINGS
+@given(series=st.sampled_from(data.SERIES_KINDS), window=st.integers(-2, 40), horizon=st.integers(-2, 12), stride=st.integers(-2, 12), batch_size=st.integers(-2, 40))
+def test_no_window_setting_raises(window_explorer, series, window, horizon, stride, batch_size):
+    explorer = window_explorer
+    explorer.series, explorer.window, explorer.horizon, explorer.stride, explorer.batch_size = series, window, horizon, stride, batch_size
+    length = len(data.example_series(series))
+    if explorer.horizon >= 1 and explorer.window + explorer.horizon <= length:
+        assert explorer.problem == ""
+    else:
+        assert explorer.problem != ""
+
+
+@pytest.fixture(scope="module")
+def window_explorer():
+    return WindowExplorer()
