@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -122,24 +122,23 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
     z = np.tile(batch_of % 2, (epochs, 1))
     custom = np.tile(batch_of + 1, (epochs, 1))
     text = (order + 1).astype(str)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z, x=np.arange(1, n_samples + 1), y=[f"epoch {e + 1}" for e in range(epochs)],
-            text=text, customdata=custom, texttemplate="%{text}" if n_samples <= 60 else None,
-            colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]], showscale=False, xgap=1, ygap=4,
-            hovertemplate="%{y}, position %{x}: row %{text}, batch %{customdata}<extra></extra>",
-            name="rows",
-        )
+    heatmap = dict(
+        type="heatmap", z=z, x=np.arange(1, n_samples + 1), y=[f"epoch {e + 1}" for e in range(epochs)],
+        text=text, customdata=custom, texttemplate="%{text}" if n_samples <= 60 else None,
+        colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]], showscale=False, xgap=1, ygap=4,
+        hovertemplate="%{y}, position %{x}: row %{text}, batch %{customdata}<extra></extra>", name="rows",
     )
+    outline, notes = [], []
     last_start, last_stop = bounds[-1]
     if last_stop - last_start < batch_size and len(bounds) > 1:
-        fig.add_shape(type="rect", x0=last_start + 0.5, x1=last_stop + 0.5, y0=-0.5, y1=epochs - 0.5, line=dict(color="#e45756", width=3))
-        fig.add_annotation(x=(last_start + last_stop + 1) / 2, y=epochs - 0.5, yanchor="bottom", text=f"last batch: {last_stop - last_start} rows", showarrow=False, font=dict(color="#e45756"))
-    fig.update_layout(
+        outline.append(dict(type="rect", x0=last_start + 0.5, x1=last_stop + 0.5, y0=-0.5, y1=epochs - 0.5, line=dict(color="#e45756", width=3)))
+        notes.append(dict(x=(last_start + last_stop + 1) / 2, y=epochs - 0.5, yanchor="bottom", text=f"last batch: {last_stop - last_start} rows", showarrow=False, font=dict(color="#e45756")))
+    layout = dict(
         title=dict(text=f"{n_samples} rows in batches of {batch_size}: {len(bounds)} iterations per epoch", font=dict(size=14)),
-        xaxis=dict(title="position in the epoch"), yaxis=dict(autorange="reversed"),
+        xaxis=dict(title=dict(text="position in the epoch")), yaxis=dict(autorange="reversed"), shapes=outline, annotations=notes,
         height=140 + 45 * epochs, margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
     )
+    fig = go.Figure(data=[heatmap], layout=layout)
     return fig
 
 
@@ -232,17 +231,16 @@ def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
     (with their gradients) stay the same, the activations grow with every row of the batch."""
     rows = [shapes.step_memory(widths, b, optimizer_slots=optimizer_slots) for b in batch_sizes]
     labels = [str(b) for b in batch_sizes]
-    fig = go.Figure(
-        [
-            go.Bar(x=labels, y=[r["parameter_bytes"] / 1024 for r in rows], name="parameters + gradients", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
-            go.Bar(x=labels, y=[r["activation_bytes"] / 1024 for r in rows], name="activations kept for the backward pass", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
-        ]
-    )
-    fig.update_layout(
+    bars = [
+        dict(type="bar", x=labels, y=[r["parameter_bytes"] / 1024 for r in rows], name="parameters + gradients", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
+        dict(type="bar", x=labels, y=[r["activation_bytes"] / 1024 for r in rows], name="activations kept for the backward pass", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
+    ]
+    layout = dict(
         barmode="stack", title=dict(text=f"memory of one training step, widths {list(widths)}", font=dict(size=14)),
-        xaxis=dict(title="batch size", type="category"), yaxis=dict(title="KiB (float32)"),
+        xaxis=dict(title=dict(text="batch size"), type="category"), yaxis=dict(title=dict(text="KiB (float32)")),
         height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25),
     )
+    fig = go.Figure(data=bars, layout=layout)
     return fig
 
 
@@ -320,3 +318,54 @@ def windows_plot(series, window: int, horizon: int = 1, stride: int = 1, batch_s
         height=300 + 14 * shown, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.12),
     )
     return go.Figure(data=traces, layout=layout)
+
+
+# Lesson 06: units.
+
+
+def hidden_state_heatmap(states, layer: str = "LSTM") -> go.Figure:
+    """A recurrent layer's hidden state after every step: one row per unit, one column per
+    timestep (``states`` is ``(timesteps, units)``, from ``course.training.hidden_states``)."""
+    states = np.asarray(states)
+    timesteps, units = states.shape
+    trace = dict(
+        type="heatmap", z=states.T, x=np.arange(1, timesteps + 1), y=np.arange(1, units + 1), colorscale="RdBu", zmid=0,
+        colorbar=dict(title=dict(text="value"), thickness=12), name="hidden state",
+        hovertemplate="step %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+    )
+    layout = dict(
+        title=dict(text=f"the {layer}'s hidden state: {units} numbers after each of the {timesteps} steps", font=dict(size=13)),
+        xaxis=dict(title=dict(text="timestep")), yaxis=dict(title=dict(text="unit"), autorange="reversed"),
+        height=min(520, 180 + 6 * units), margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+    )
+    fig = go.Figure(data=[trace], layout=layout)
+    return fig
+
+
+def weight_matrices(layer: str, features: int, units: int) -> go.Figure:
+    """The layer's weight matrices drawn to scale, one cell per weight, split into its gates:
+    the input kernel ``(features, gates×units)``, the recurrent kernel ``(units, gates×units)``
+    and the bias."""
+    shapes_by_name = shapes.weight_shapes(layer, features, units)
+    g = shapes.gates(layer)
+    colours = TEMPLATE["layout"]["colorway"]
+    boxes, notes = [], []
+    top = 0.0
+    gap = max(1.0, units * 0.15)
+    for name, shape in shapes_by_name.items():
+        rows = shape[0] if len(shape) == 2 else 1
+        for gate in range(g):
+            boxes.append(dict(type="rect", x0=gate * units, x1=(gate + 1) * units, y0=-top - rows, y1=-top, line=dict(color="white", width=1), fillcolor=colours[gate % len(colours)], opacity=0.75))
+        notes.append(dict(x=-0.5, y=-top - rows / 2, xanchor="right", text=f"{name} {shape}", showarrow=False, font=dict(family="monospace", size=11)))
+        top += rows + gap
+    names = shapes._GATE_NAMES.get(layer, ("units",))
+    for gate, label in enumerate(names):
+        notes.append(dict(x=(gate + 0.5) * units, y=gap * 0.5, text=label, showarrow=False, font=dict(size=11)))
+    extent = dict(type="scatter", x=[0, g * units], y=[0, -top], mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False, name="extent")
+    layout = dict(
+        title=dict(text=f"{layer}({units}) on {features} feature(s): {shapes.layer_params(layer, features, units):,} weights, to scale", font=dict(size=13)),
+        shapes=boxes, annotations=notes, template=TEMPLATE,
+        xaxis=dict(visible=False, range=[-0.45 * g * units, g * units * 1.02]), yaxis=dict(visible=False, scaleanchor="x", range=[-top - 1, gap * 1.5]),
+        height=340, margin=dict(l=10, r=10, t=50, b=10),
+    )
+    return go.Figure(data=[extent], layout=layout)

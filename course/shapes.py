@@ -25,6 +25,7 @@ __all__ = [
     "scaled_learning_rate",
     "descent_flavour",
     "sequence_layouts",
+    "gate_breakdown",
 ]
 
 
@@ -236,3 +237,36 @@ def sequence_layouts(columns: int, units: int, layer: str = "LSTM") -> list[dict
             }
         )
     return layouts
+
+
+_GATE_NAMES = {
+    "SimpleRNN": ("state",),
+    "LSTM": ("input gate", "forget gate", "cell candidate", "output gate"),
+    "GRU": ("update gate", "reset gate", "candidate"),
+}
+
+
+def gate_breakdown(layer: str, features: int, units: int, reset_after: bool = True) -> list[dict]:
+    """A recurrent layer's parameters gate by gate, in the order Keras stacks them in its kernels.
+
+    Each gate has input weights (``features × units``: every input value to every unit), recurrent
+    weights (``units × units``: the previous hidden state to every unit) and a bias (``units``);
+    GRU with ``reset_after=True`` adds a second, recurrent bias of ``units`` per gate.
+    """
+    if layer not in _GATE_NAMES:
+        raise ValueError(f"layer must be a recurrent kind ({', '.join(RECURRENT)}), got {layer!r}.")
+    features = check_size("features", features)
+    units = check_size("units", units)
+    rows = []
+    for name in _GATE_NAMES[layer]:
+        bias = units * (2 if layer == "GRU" and reset_after else 1)
+        rows.append(
+            {
+                "gate": name,
+                "input_weights": features * units,
+                "recurrent_weights": units * units,
+                "bias": bias,
+                "total": features * units + units * units + bias,
+            }
+        )
+    return rows

@@ -424,3 +424,70 @@ def fit_windows(X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, see
 
 
 __all__ += ["WindowFit", "fit_windows"]
+
+
+# Lesson 06: what units are.
+
+
+def hidden_states(model, x, layer_name: str = "hidden_1") -> np.ndarray:
+    """Run ``model`` up to its recurrent layer ``layer_name`` on one sequence ``x`` of shape
+    ``(timesteps, features)`` and return that layer's hidden state after every step:
+    ``(timesteps, units)``, from the real layer (its weights, its activations)."""
+    keras = _keras()
+    x = np.asarray(x, dtype="float32")
+    if x.ndim != 2:
+        raise ValueError(f"Give one sequence of shape (timesteps, features); got {x.shape}.")
+    layer = model.get_layer(layer_name)
+    config = layer.get_config() | {"return_sequences": True, "stateful": False, "name": f"{layer_name}_states"}
+    tracer = type(layer).from_config(config)
+    tracer.build((None, *x.shape))
+    tracer.set_weights(layer.get_weights())
+    upstream = x[None]
+    for earlier in model.layers[: model.layers.index(layer)]:
+        upstream = earlier(upstream)
+    return np.asarray(keras.ops.convert_to_numpy(tracer(upstream)))[0]
+
+
+def step_seconds(units: int, features: int = 8, timesteps: int = 20, batch_size: int = 64, steps: int = 20, layer: str = "LSTM") -> float:
+    """Median seconds of one training step of ``layer(units)`` on this machine (after warm-up)."""
+    import time
+
+    keras = _keras()
+    keras.utils.set_random_seed(0)
+    model = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(batch_size, timesteps, features)).astype("float32")
+    y = rng.normal(size=(batch_size, 1)).astype("float32")
+    for _ in range(3):
+        model.train_on_batch(X, y)
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        model.train_on_batch(X, y)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def gradient_through_time(units: int, timesteps: int, layer: str = "SimpleRNN", seed: int = 0) -> np.ndarray:
+    """How much the layer's final output depends on the input at each step: the norm of
+    ``d output / d x_t`` for ``t = 1..timesteps``, from a freshly initialised real layer.
+
+    Vanishing gradients show up as this norm shrinking for early steps as sequences get longer;
+    compare it across ``units`` to see that width is not what makes it vanish.
+    """
+    keras = _keras()
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    model = build(ModelSpec(layer=layer, features=1, units=units, timesteps=timesteps))
+    x = tf.constant(np.random.default_rng(seed).normal(size=(1, timesteps, 1)).astype("float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out = model.get_layer("hidden_1")(x)
+        total = tf.reduce_sum(out)
+    gradient = tape.gradient(total, x).numpy()[0, :, 0]
+    return np.abs(gradient)
+
+
+__all__ += ["hidden_states", "step_seconds", "gradient_through_time"]

@@ -10,6 +10,7 @@ from widgets.quiz import Quiz
 from widgets.sequence_explorer import SequenceExplorer
 from widgets.shape_explorer import ShapeExplorer
 from widgets.training_lab import TrainingLab
+from widgets.units_explorer import UnitsExplorer
 from widgets.window_explorer import WindowExplorer
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "Quiz"]
+__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "Quiz"]
