@@ -245,3 +245,66 @@ def test_make_windows_equals_keras_windows(features, window, horizon, stride, ba
 def test_timeseries_generator_is_gone_from_keras_3():
     with pytest.raises(ImportError):
         exec("from keras.preprocessing.sequence import TimeseriesGenerator", {})
+
+
+# Lesson 06: recurrent parameter formulas over a grid, both GRU bias settings, stacked.
+
+RECURRENT_VARIANTS = [("SimpleRNN", {}), ("LSTM", {}), ("GRU", {"reset_after": True}), ("GRU", {"reset_after": False})]
+RECURRENT_GRID = list(itertools.product(range(len(RECURRENT_VARIANTS)), (1, 2, 5, 16, 33), (1, 3, 32, 100), (1, 2, 3)))
+
+
+def test_recurrent_grid_is_large_enough():
+    assert len(RECURRENT_GRID) >= 200
+
+
+def expected_stack(layer, options, features, units, n_layers):
+    counts = []
+    width = features
+    for _ in range(n_layers):
+        if layer == "GRU":
+            counts.append(shapes.gru_params(width, units, reset_after=options["reset_after"]))
+        else:
+            counts.append(shapes.layer_params(layer, width, units))
+        width = units
+    return counts
+
+
+@pytest.mark.parametrize("variant, features, units, n_layers", RECURRENT_GRID)
+def test_stacked_recurrent_params_against_keras(keras, variant, features, units, n_layers):
+    layer, options = RECURRENT_VARIANTS[variant]
+    stack = [keras.Input(shape=(5, features))]
+    for index in range(n_layers):
+        stack.append(getattr(keras.layers, layer)(units, return_sequences=index < n_layers - 1, name=f"r{index}", **options))
+    model = keras.Sequential(stack, name="stack")
+    expected = expected_stack(layer, options, features, units, n_layers)
+    assert [model.get_layer(f"r{i}").count_params() for i in range(n_layers)] == expected
+    assert model.count_params() == sum(expected)
+    breakdown = shapes.gate_breakdown(layer, features, units, **options)
+    assert sum(gate["total"] for gate in breakdown) == expected[0]
+
+
+@pytest.mark.parametrize("layer", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_hidden_states_come_from_the_real_layer(layer, n_layers):
+    spec = ModelSpec(layer=layer, features=3, units=7, timesteps=9, n_layers=n_layers)
+    model = models.build(spec)
+    x = np.random.default_rng(0).normal(size=(9, 3)).astype("float32")
+    states = training.hidden_states(model, x)
+    assert states.shape == (9, 7)
+    own = np.asarray(model.get_layer("hidden_1")(x[None]))[0]
+    last = own[-1] if own.ndim == 2 else own  # a stacked first layer already returns every step
+    np.testing.assert_allclose(states[-1], last, atol=1e-6)
+    if own.ndim == 2:
+        np.testing.assert_allclose(states, own, atol=1e-6)
+
+
+def test_step_seconds_is_a_real_measurement():
+    seconds = training.step_seconds(16, features=2, timesteps=5, batch_size=8, steps=3)
+    assert 0 < seconds < 5
+
+
+def test_gradients_fade_along_a_long_sequence_not_with_width():
+    for units in (8, 256):
+        gradient = training.gradient_through_time(units, 60)
+        assert gradient.shape == (60,)
+        assert gradient[0] < gradient[-1] / 10  # the first step barely reaches the output

@@ -154,3 +154,17 @@ def test_features_add_a_fixed_amount_per_sample():
     # Q6: more features cost memory per row, they put no limit of their own on the batch size.
     narrow, wide = shapes.step_memory([3, 32, 1], 64), shapes.step_memory([6, 32, 1], 64)
     assert wide["activation_values"] - narrow["activation_values"] == 64 * 3
+
+
+@pytest.mark.parametrize("layer, gates", [("SimpleRNN", 1), ("LSTM", 4), ("GRU", 3)])
+@given(features=st.integers(1, 200), units=st.integers(1, 200))
+def test_gate_breakdown_sums_to_the_layer(layer, gates, features, units):
+    rows = shapes.gate_breakdown(layer, features, units)
+    assert len(rows) == gates
+    assert sum(row["total"] for row in rows) == shapes.layer_params(layer, features, units)
+    assert all(row["input_weights"] == features * units and row["recurrent_weights"] == units * units for row in rows)
+
+
+def test_gate_breakdown_refuses_dense():
+    with pytest.raises(ValueError, match="recurrent kind"):
+        shapes.gate_breakdown("Dense", 3, 4)

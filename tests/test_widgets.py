@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import data, models, shapes
-from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab, WindowExplorer
+from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab, UnitsExplorer, WindowExplorer
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -537,3 +537,53 @@ def test_no_window_setting_raises(window_explorer, series, window, horizon, stri
 @pytest.fixture(scope="module")
 def window_explorer():
     return WindowExplorer()
+
+
+# UnitsExplorer
+
+
+def test_units_explorer_one_feature_many_units():
+    explorer = UnitsExplorer(features=1, units=100, timesteps=10)
+    heatmap = explorer.figure.data[0]
+    assert np.array(heatmap.z).shape == (100, 10)
+    np.testing.assert_allclose(np.array(heatmap.z), explorer.states.T)
+    assert explorer.model.get_layer("hidden_1").count_params() == 40800
+    assert "<b>40,800</b> (Keras: 40,800)" in explorer.breakdown.value
+
+
+@pytest.mark.parametrize("name, value", [("features", 4), ("units", 33), ("timesteps", 15), ("n_layers", 3)])
+def test_every_units_control_drives_model_and_figures(name, value):
+    explorer = UnitsExplorer()
+    explorer.controls[name].value = value
+    assert getattr(explorer, name) == value
+    assert explorer.states.shape == (explorer.timesteps, explorer.units)
+    assert np.array(explorer.figure.data[0].z).shape == (explorer.units, explorer.timesteps)
+    assert exported_params(explorer.code()) == explorer.model.count_params() == models.total_params(explorer.spec)
+    gates = len(explorer.matrices_figure.layout.shapes) // len(shapes.weight_shapes(explorer.layer, explorer.features, explorer.units))
+    assert gates == shapes.gates(explorer.layer)
+
+
+@pytest.mark.parametrize("layer", ["SimpleRNN", "GRU"])
+def test_units_layer_menu(layer):
+    explorer = UnitsExplorer(features=2, units=5)
+    explorer.controls["layer"].value = layer
+    assert f"<b>{shapes.layer_params(layer, 2, 5):,}</b> (Keras: {shapes.layer_params(layer, 2, 5):,})" in explorer.breakdown.value
+
+
+def test_lstm_hidden_state_stays_between_minus_one_and_one():
+    explorer = UnitsExplorer(units=64, timesteps=20)
+    assert np.abs(explorer.states).max() < 1
+
+
+@WIDGET_SETTINGS
+@given(layer=st.sampled_from(shapes.RECURRENT), features=st.integers(-2, 12), units=st.integers(-2, 150), timesteps=st.integers(-2, 40), n_layers=st.integers(-1, 5))
+def test_no_units_setting_raises(units_explorer, layer, features, units, timesteps, n_layers):
+    explorer = units_explorer
+    explorer.layer, explorer.features, explorer.units, explorer.timesteps, explorer.n_layers = layer, features, units, timesteps, n_layers
+    assert explorer.problem == ""
+    assert explorer.states.shape == (explorer.timesteps, explorer.units)
+
+
+@pytest.fixture(scope="module")
+def units_explorer():
+    return UnitsExplorer()
