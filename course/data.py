@@ -9,7 +9,7 @@ import numpy as np
 
 from course import shapes
 
-__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS", "windowing_code", "legacy_windowing_code"]
+__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS", "windowing_code", "legacy_windowing_code", "stateful_layout", "stateful_dropped"]
 
 
 def example_table(n_samples: int = 50, features: int = 3, seed: int = 0):
@@ -193,3 +193,32 @@ def legacy_windowing_code(window: int, stride: int = 1, batch_size: int = 32) ->
         "from keras.preprocessing.sequence import TimeseriesGenerator\n\n"
         f"generator = TimeseriesGenerator(series, series, length={window}, stride={stride}, batch_size={batch_size})\n"
     )
+
+
+def stateful_layout(n_steps: int, batch_size: int, timesteps: int) -> np.ndarray:
+    """Indices into a series of ``n_steps`` laid out for a stateful recurrent layer.
+
+    The series is cut into ``batch_size`` equal, consecutive streams, one per row of the batch;
+    each stream into chunks of ``timesteps``. Batch ``k`` row ``i`` is chunk ``k`` of stream ``i``,
+    so row ``i`` of batch ``k+1`` starts exactly where row ``i`` of batch ``k`` ended and the
+    layer's state for row ``i`` carries on. Returns ``(n_batches, batch_size, timesteps)``;
+    the ``n_steps - n_batches * batch_size * timesteps`` steps at the end that do not fill whole
+    batches are dropped (``stateful_dropped`` counts them).
+    """
+    n_steps = shapes.check_size("n_steps", n_steps)
+    batch_size = shapes.check_size("batch_size", batch_size)
+    timesteps = shapes.check_size("timesteps", timesteps)
+    n_batches = n_steps // (batch_size * timesteps)
+    if n_batches == 0:
+        raise ValueError(
+            f"{n_steps} steps cannot fill even one batch of {batch_size} streams × {timesteps} timesteps "
+            f"({batch_size * timesteps} steps): use a longer series, a smaller batch size or fewer timesteps."
+        )
+    stream_length = n_batches * timesteps
+    starts = np.arange(batch_size)[None, :, None] * stream_length + np.arange(n_batches)[:, None, None] * timesteps
+    return starts + np.arange(timesteps)[None, None, :]
+
+
+def stateful_dropped(n_steps: int, batch_size: int, timesteps: int) -> int:
+    """How many steps at the end of the series ``stateful_layout`` leaves out."""
+    return int(n_steps - stateful_layout(n_steps, batch_size, timesteps).size)

@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -369,3 +369,46 @@ def weight_matrices(layer: str, features: int, units: int) -> go.Figure:
         height=340, margin=dict(l=10, r=10, t=50, b=10),
     )
     return go.Figure(data=[extent], layout=layout)
+
+
+# Lesson 07: stateful layout.
+
+
+def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None) -> go.Figure:
+    """The stateful layout as a grid: one column per batch, one row per row of the batch; each
+    cell is a chunk of ``timesteps`` steps (numbered from 1), coloured by the stream it belongs
+    to. With the layout in order every row is one stream, so each row's state carries on; give
+    ``order`` (a permutation of the samples, as ``fit(shuffle=True)`` would make) to see the
+    streams mixed and the continuity broken."""
+    layout = data.stateful_layout(n_steps, batch_size, timesteps)
+    n_batches = layout.shape[0]
+    samples = layout.reshape(-1, timesteps)  # sample k*batch_size + i: stream i, chunk k
+    positions = np.arange(len(samples)) if order is None else np.asarray(order)
+    placed = samples[positions].reshape(n_batches, batch_size, timesteps)
+    streams = (positions % batch_size).reshape(n_batches, batch_size)
+    text = [[f"{placed[k, i, 0] + 1}–{placed[k, i, -1] + 1}" for k in range(n_batches)] for i in range(batch_size)]
+    colours = TEMPLATE["layout"]["colorway"]
+    scale = [[j / max(batch_size - 1, 1), colours[j % len(colours)]] for j in range(batch_size)] if batch_size > 1 else [[0, colours[0]], [1, colours[0]]]
+    heatmap = dict(
+        type="heatmap", z=streams.T, x=[f"batch {k + 1}" for k in range(n_batches)], y=[f"row {i + 1}" for i in range(batch_size)],
+        text=text, texttemplate="%{text}" if n_batches * batch_size <= 120 else None, colorscale=scale, zmin=0, zmax=max(batch_size - 1, 1),
+        showscale=False, xgap=2, ygap=2, name="chunks", hovertemplate="%{y} of %{x}: steps %{text}<extra></extra>",
+    )
+    dropped = n_steps - layout.size
+    continuous = stateful_continuity(placed)
+    words = "each row continues where it left off" if continuous else "rows jump between streams: the carried state is wrong"
+    notes = [dict(x=1, xref="paper", xanchor="right", y=-0.5, yref="y", yanchor="top", showarrow=False, font=dict(size=11),
+                  text=f"then <b>reset_state()</b> before the next epoch · {dropped} step{'s' if dropped != 1 else ''} at the end dropped")]
+    layout_dict = dict(
+        title=dict(text=f"{batch_size} streams × {n_batches} batches of {timesteps} steps: {words}", font=dict(size=13)),
+        annotations=notes, yaxis=dict(autorange="reversed"), template=TEMPLATE,
+        height=170 + 34 * batch_size, margin=dict(l=10, r=10, t=50, b=50),
+    )
+    return go.Figure(data=[heatmap], layout=layout_dict)
+
+
+def stateful_continuity(placed) -> bool:
+    """Whether row ``i`` of every batch starts right after row ``i`` of the batch before:
+    ``placed`` is ``(n_batches, batch_size, timesteps)`` step indices."""
+    placed = np.asarray(placed)
+    return bool(np.all(placed[1:, :, 0] == placed[:-1, :, -1] + 1))

@@ -491,3 +491,73 @@ def gradient_through_time(units: int, timesteps: int, layer: str = "SimpleRNN", 
 
 
 __all__ += ["hidden_states", "step_seconds", "gradient_through_time"]
+
+
+# Lesson 07: stateful recurrent layers.
+
+
+def reset_stateful(model) -> int:
+    """Reset the state of every stateful recurrent layer of ``model`` (Keras 3 has no
+    ``model.reset_states()``); returns how many layers were reset."""
+    count = 0
+    for layer in model.layers:
+        if getattr(layer, "stateful", False):
+            layer.reset_state()
+            count += 1
+    return count
+
+
+def stateful_equivalence(layer: str = "LSTM", units: int = 4, features: int = 1, timesteps: int = 5, n_chunks: int = 4, batch_size: int = 2, seed: int = 0) -> dict:
+    """Feed ``batch_size`` long sequences to a stateful layer chunk by chunk, and the same
+    sequences whole to a stateless layer with the same weights.
+
+    Returns the largest difference between their final outputs when the state carries over
+    between chunks (tiny: the same computation), and when it is reset between chunks (large).
+    """
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    whole = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps * n_chunks))
+    stateful = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True))
+    stateful.set_weights(whole.get_weights())
+    sequences = np.random.default_rng(seed).normal(size=(batch_size, timesteps * n_chunks, features)).astype("float32")
+    reference = np.asarray(whole.get_layer("hidden_1")(sequences))
+    results = {}
+    for mode in ("carry", "reset"):
+        reset_stateful(stateful)
+        for k in range(n_chunks):
+            if mode == "reset":
+                reset_stateful(stateful)
+            last = np.asarray(stateful.get_layer("hidden_1")(sequences[:, k * timesteps : (k + 1) * timesteps]))
+        results[f"{mode}_difference"] = float(np.max(np.abs(last - reference)))
+    reset_stateful(stateful)
+    return results
+
+
+def stateful_samples(series, batch_size: int, timesteps: int):
+    """``X`` ``(n_batches * batch_size, timesteps, 1)`` and next-step targets ``y`` for a stateful
+    model, ordered so that ``fit(..., batch_size=batch_size, shuffle=False)`` hands row ``i`` of
+    every batch the next chunk of stream ``i``."""
+    values = np.asarray(series, dtype="float32").reshape(-1)
+    layout = data.stateful_layout(len(values) - 1, batch_size, timesteps)  # keep one step for the last target
+    X = values[layout].reshape(-1, timesteps, 1)
+    y = values[layout[..., -1] + 1].reshape(-1, 1)
+    return X, y
+
+
+def fit_stateful(series, batch_size: int, timesteps: int, units: int = 8, epochs: int = 10, seed: int = 0) -> dict:
+    """Train a stateful LSTM on a long series laid out in streams, resetting the state between
+    epochs; returns the model and the loss of each epoch."""
+    keras = _keras()
+    X, y = stateful_samples(series, batch_size, timesteps)
+    keras.utils.set_random_seed(seed)
+    model = build(ModelSpec(layer="LSTM", features=1, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
+    losses = []
+    for _ in range(epochs):
+        history = model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+        losses.append(float(history.history["loss"][0]))
+        reset_stateful(model)
+    return {"model": model, "losses": losses, "X": X, "y": y}
+
+
+__all__ += ["reset_stateful", "stateful_equivalence", "stateful_samples", "fit_stateful"]

@@ -9,8 +9,9 @@ from widgets.batch_explorer import BatchExplorer
 from widgets.quiz import Quiz
 from widgets.sequence_explorer import SequenceExplorer
 from widgets.shape_explorer import ShapeExplorer
+from widgets.stateful_explorer import StatefulExplorer
 from widgets.training_lab import TrainingLab
 from widgets.units_explorer import UnitsExplorer
 from widgets.window_explorer import WindowExplorer
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "Quiz"]
+__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "StatefulExplorer", "Quiz"]
