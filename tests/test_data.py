@@ -130,3 +130,27 @@ def test_example_series(kind):
     series = data.example_series(kind)
     assert series.ndim == (2 if kind == "several features" else 1)
     assert np.array_equal(series, data.example_series(kind))
+
+
+@given(n_steps=st.integers(1, 600), batch_size=st.integers(1, 20), timesteps=st.integers(1, 30))
+def test_stateful_layout_carries_each_row_on(n_steps, batch_size, timesteps):
+    if n_steps < batch_size * timesteps:
+        with pytest.raises(ValueError, match="cannot fill even one batch"):
+            data.stateful_layout(n_steps, batch_size, timesteps)
+        return
+    layout = data.stateful_layout(n_steps, batch_size, timesteps)
+    n_batches = n_steps // (batch_size * timesteps)
+    assert layout.shape == (n_batches, batch_size, timesteps)
+    assert np.all(layout[1:, :, 0] == layout[:-1, :, -1] + 1)  # row i of batch k+1 starts where it ended
+    assert np.all(np.diff(layout, axis=2) == 1)  # each chunk is consecutive steps
+    used = layout.ravel()
+    assert len(np.unique(used)) == used.size and used.max() < n_steps  # no step twice, none beyond the end
+    assert data.stateful_dropped(n_steps, batch_size, timesteps) == n_steps - used.size < batch_size * timesteps
+
+
+def test_stateful_layout_by_hand():
+    layout = data.stateful_layout(20, 2, 5)
+    assert (layout + 1).tolist() == [
+        [[1, 2, 3, 4, 5], [11, 12, 13, 14, 15]],
+        [[6, 7, 8, 9, 10], [16, 17, 18, 19, 20]],
+    ]

@@ -308,3 +308,98 @@ def test_gradients_fade_along_a_long_sequence_not_with_width():
         gradient = training.gradient_through_time(units, 60)
         assert gradient.shape == (60,)
         assert gradient[0] < gradient[-1] / 10  # the first step barely reaches the output
+
+
+# Lesson 07: stateful layers, and the errors explained.
+
+from course import diagnose  # noqa: E402
+
+
+@pytest.mark.parametrize("layer", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batch_size, timesteps, n_chunks", [(1, 3, 5), (2, 5, 4), (4, 2, 6)])
+def test_stateful_chunks_equal_the_whole_sequence(layer, batch_size, timesteps, n_chunks):
+    result = training.stateful_equivalence(layer=layer, units=5, features=2, timesteps=timesteps, n_chunks=n_chunks, batch_size=batch_size)
+    assert result["carry_difference"] < 1e-5
+    assert result["reset_difference"] > 1e-3
+
+
+def test_stateful_samples_follow_the_layout():
+    series = np.arange(41, dtype="float32")
+    X, y = training.stateful_samples(series, batch_size=2, timesteps=5)
+    layout = data.stateful_layout(40, 2, 5)
+    assert np.array_equal(X[:, :, 0], series[layout].reshape(-1, 5))
+    assert np.array_equal(y[:, 0], X[:, -1, 0] + 1)  # the target is the step after each chunk
+
+
+def test_fit_stateful_resets_between_epochs():
+    result = training.fit_stateful(data.example_series("noisy sine", length=101), batch_size=2, timesteps=10, units=4, epochs=2)
+    assert len(result["losses"]) == 2
+    layer = result["model"].get_layer("hidden_1")
+    assert layer.stateful and all(float(np.abs(np.asarray(s)).max()) == 0 for s in layer.states)
+
+
+def raise_from(make):
+    try:
+        make()
+    except BaseException as exc:  # noqa: BLE001 - the error itself is the test's input
+        return exc
+    raise AssertionError("Keras accepted it")
+
+
+def stateful_model(keras, batch=8):
+    return keras.Sequential([keras.Input(batch_shape=(batch, 5, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+
+
+def test_explains_the_removed_batch_input_shape(keras):
+    exc = raise_from(lambda: keras.layers.LSTM(4, stateful=True, batch_input_shape=(8, 5, 1)))
+    text = diagnose.explain_error(exc)
+    assert "keras.Input(batch_shape=(8, 5, 1))" in text
+
+
+def test_explains_a_stateful_layer_without_a_batch_size(keras):
+    exc = raise_from(lambda: keras.Sequential([keras.Input(shape=(5, 1)), keras.layers.LSTM(4, stateful=True)]))
+    assert "batch_shape=(batch_size, timesteps, features)" in diagnose.explain_error(exc)
+
+
+def test_explains_a_stateful_model_given_another_batch_size(keras):
+    model = stateful_model(keras)
+    exc = raise_from(lambda: model(np.zeros((4, 5, 1), "float32")))
+    text = diagnose.explain_error(exc)
+    assert "batches of 8" in text and "handed 4 rows" in text and "batch_size=8" in text
+
+
+def test_explains_the_sample_count_that_does_not_divide(keras):
+    model = stateful_model(keras)
+    model.compile(optimizer="sgd", loss="mse")
+    exc = raise_from(lambda: model.fit(np.zeros((20, 5, 1), "float32"), np.zeros((20, 1), "float32"), batch_size=8, shuffle=False, verbose=0))
+    text = diagnose.explain_error(exc)
+    assert "A batch of 4 rows met a state kept for 8 rows" in text and "len(x) // 8 * 8" in text
+
+
+def test_explains_the_missing_reset_states(keras):
+    model = stateful_model(keras)
+    exc = raise_from(lambda: model.reset_states())
+    assert "layer.reset_state()" in diagnose.explain_error(exc)
+    assert training.reset_stateful(model) == 1
+
+
+def test_explains_2d_input_to_an_lstm(keras):
+    exc = raise_from(lambda: keras.Sequential([keras.Input(shape=(3,)), keras.layers.LSTM(4)]))
+    assert "keras.Input(shape=(timesteps, features))" in diagnose.explain_error(exc)
+
+
+@pytest.mark.parametrize("call", ["predict", "direct"])
+def test_explains_a_feature_mismatch(keras, call):
+    model = keras.Sequential([keras.Input(shape=(5, 3)), keras.layers.LSTM(4)])
+    x = np.zeros((2, 5, 4), "float32")
+    exc = raise_from(lambda: model.predict(x, verbose=0) if call == "predict" else model(x))
+    assert "The data has 4 features" in diagnose.explain_error(exc) and "built for 3" in diagnose.explain_error(exc)
+
+
+def test_explains_the_timeseries_generator_import():
+    exc = raise_from(lambda: exec("from keras.preprocessing.sequence import TimeseriesGenerator", {}))
+    assert "timeseries_dataset_from_array" in diagnose.explain_error(exc)
+
+
+def test_unknown_errors_are_named_not_hidden():
+    assert "not one of the shape errors" in diagnose.explain_error(KeyError("something else"))

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import data, models, shapes
-from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab, UnitsExplorer, WindowExplorer
+from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -587,3 +587,61 @@ def test_no_units_setting_raises(units_explorer, layer, features, units, timeste
 @pytest.fixture(scope="module")
 def units_explorer():
     return UnitsExplorer()
+
+
+# StatefulExplorer
+
+
+def test_stateful_explorer_lays_out_streams():
+    explorer = StatefulExplorer(n_steps=20, batch_size=2, timesteps=5)
+    heatmap = explorer.figure.data[0]
+    assert np.array(heatmap.text).tolist() == [["1–5", "6–10"], ["11–15", "16–20"]]
+    assert explorer.continuous is True
+    assert tuple(explorer.model.inputs[0].shape) == (2, 5, 1) and explorer.model.get_layer("hidden_1").stateful
+
+
+@pytest.mark.parametrize("name, value", [("n_steps", 200), ("batch_size", 4), ("timesteps", 7), ("units", 12)])
+def test_every_stateful_control_redraws(name, value):
+    explorer = StatefulExplorer()
+    explorer.controls[name].value = value
+    assert getattr(explorer, name) == value
+    layout = data.stateful_layout(explorer.n_steps, explorer.batch_size, explorer.timesteps)
+    assert np.array(explorer.figure.data[0].z).shape == (explorer.batch_size, layout.shape[0])
+    assert tuple(explorer.model.inputs[0].shape) == (explorer.batch_size, explorer.timesteps, 1)
+    assert exported_params(explorer.code().split("\nmodel.compile")[0]) == explorer.model.count_params()
+
+
+def test_shuffle_breaks_the_continuity():
+    explorer = StatefulExplorer()
+    explorer.controls["shuffle"].value = True
+    assert explorer.continuous is False and "no longer continues" in explorer.summary.value
+
+
+def test_a_batch_size_that_does_not_divide_is_explained_before_keras_fails():
+    explorer = StatefulExplorer(n_steps=124, timesteps=5, batch_size=5, units=4)
+    assert "last batch of 4" in explorer.advice.value and "[4,16] vs. [5,16]" in explorer.advice.value
+    assert "keep 20 sequences" in explorer.advice.value
+
+
+def test_a_series_too_short_for_one_batch_is_explained():
+    explorer = StatefulExplorer()
+    explorer.n_steps = 10
+    assert "cannot fill even one batch" in explorer.problem
+
+
+def test_stateful_legacy_code_is_the_keras_2_spelling():
+    assert "batch_input_shape=(3, 5, 1)" in StatefulExplorer().legacy_code()
+
+
+@WIDGET_SETTINGS
+@given(n_steps=st.integers(-5, 500), batch_size=st.integers(-2, 20), timesteps=st.integers(-2, 25), units=st.integers(-2, 40), shuffle=st.booleans())
+def test_no_stateful_setting_raises(stateful_explorer, n_steps, batch_size, timesteps, units, shuffle):
+    explorer = stateful_explorer
+    explorer.n_steps, explorer.batch_size, explorer.timesteps, explorer.units, explorer.shuffle = n_steps, batch_size, timesteps, units, shuffle
+    fits = explorer.n_steps >= explorer.batch_size * explorer.timesteps
+    assert (explorer.problem == "") == fits
+
+
+@pytest.fixture(scope="module")
+def stateful_explorer():
+    return StatefulExplorer()
