@@ -24,7 +24,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from widgets import BatchExplorer, SequenceExplorer, ShapeExplorer, TrainingLab, WindowExplorer  # noqa: E402
+from widgets import BatchExplorer, SequenceExplorer, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 
@@ -75,6 +75,8 @@ FACTORIES = {
     "TrainingLab": TrainingLab,  # its sliders redraw the summary and memory figure; runs are buttons
     "SequenceExplorer": SequenceExplorer,
     "WindowExplorer": lambda: WindowExplorer(series="noisy sine"),  # impossible settings time their message
+    "UnitsExplorer": UnitsExplorer,  # runs the real layer over the sequence at every move
+    "StatefulExplorer": StatefulExplorer,
 }
 
 
