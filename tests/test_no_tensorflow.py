@@ -16,6 +16,7 @@ import pytest
         "course.models",
         "course.figures",
         "course.training",
+        "course.diagnose",
         "widgets",
     ],
 )
