@@ -63,6 +63,7 @@ class CourseWidget(W.VBox):
 
     LIMITS: dict[str, tuple[int, int]] = {}
     WATCHED: tuple[str, ...] = ()
+    CHOICES: dict[str, tuple[str, ...]] = {}  # text traits with a fixed set of values, e.g. the layer kind
 
     def __init__(self, **kwargs):
         self.message = message_box()
@@ -90,6 +91,20 @@ class CourseWidget(W.VBox):
         if value != asked:
             self.clamped = f"{name} {asked} is outside {low}-{high}: using {value}, as the slider would."
         return value
+
+    @traitlets.validate("layer", "series")
+    def _choose(self, proposal):
+        name, value = proposal["trait"].name, proposal["value"]
+        choices = self.CHOICES.get(name)
+        if choices is not None and value not in choices:
+            raise traitlets.TraitError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def menu(self, name: str, description: str, options=None) -> W.Dropdown:
+        """A Dropdown linked to text trait ``name`` (the widget's trait is the link's source)."""
+        control = W.Dropdown(options=list(options or self.CHOICES[name]), description=description)
+        W.link((self, name), (control, "value"))
+        return control
 
     def slider(self, name: str, description: str, **kwargs) -> W.IntSlider:
         """An IntSlider linked to trait ``name``; the widget's trait is the link's source."""

@@ -21,13 +21,8 @@ class SequenceExplorer(CourseWidget):
     layer = traitlets.Unicode("LSTM", help="SimpleRNN, LSTM or GRU")
 
     LIMITS = {"n_samples": (1, 64), "timesteps": (1, 12), "features": (1, 6), "units": (1, 64)}
+    CHOICES = {"layer": shapes.RECURRENT}
     WATCHED = ("n_samples", "timesteps", "features", "units", "layer")
-
-    @traitlets.validate("layer")
-    def _valid_layer(self, proposal):
-        if proposal["value"] not in shapes.RECURRENT:
-            raise traitlets.TraitError(f"layer must be one of {', '.join(shapes.RECURRENT)}, got {proposal['value']!r}")
-        return proposal["value"]
 
     def __init__(self, **kwargs):
         super().__init__()
@@ -37,9 +32,7 @@ class SequenceExplorer(CourseWidget):
             "features": self.slider("features", "features"),
             "units": self.slider("units", "units"),
         }
-        menu = W.Dropdown(options=list(shapes.RECURRENT), description="layer")
-        W.link((self, "layer"), (menu, "value"))
-        self.controls["layer"] = menu
+        self.controls["layer"] = self.menu("layer", "layer")
         self.shapes_text = W.HTML()
         self.shapes_table = W.HTML()
         self.layouts_table = W.HTML()

@@ -26,23 +26,16 @@ class ShapeExplorer(CourseWidget):
     outputs = traitlets.Int(1, help="units of the output layer")
 
     LIMITS = {"features": (1, 16), "units": (1, 64), "n_layers": (1, 4), "batch_size": (1, 64), "timesteps": (1, 20), "outputs": (1, 8)}
+    CHOICES = {"layer": shapes.LAYER_KINDS}
     WATCHED = ("layer", "features", "units", "n_layers", "batch_size", "timesteps", "outputs")
     CONTROLS = ("features", "units", "n_layers", "batch_size")
-
-    @traitlets.validate("layer")
-    def _valid_layer(self, proposal):
-        if proposal["value"] not in shapes.LAYER_KINDS:
-            raise traitlets.TraitError(f"layer must be one of {', '.join(shapes.LAYER_KINDS)}, got {proposal['value']!r}")
-        return proposal["value"]
 
     def __init__(self, controls=CONTROLS, layers=("Dense",), **kwargs):
         super().__init__()
         labels = {"features": "features", "units": "units", "n_layers": "hidden layers", "batch_size": "batch size", "timesteps": "timesteps", "outputs": "outputs"}
         self.controls = {name: self.slider(name, labels[name]) for name in controls}
         if len(layers) > 1:
-            menu = W.Dropdown(options=list(layers), description="layer")
-            W.link((self, "layer"), (menu, "value"))
-            self.controls["layer"] = menu
+            self.controls["layer"] = self.menu("layer", "layer", layers)
         self.shapes_table = W.HTML()
         self.equation = W.HTML()
         self.model = None

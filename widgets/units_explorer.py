@@ -29,19 +29,12 @@ class UnitsExplorer(CourseWidget):
     n_layers = traitlets.Int(1, help="recurrent layers stacked (all but the last return sequences)")
 
     LIMITS = {"features": (1, 8), "units": (1, 128), "timesteps": (2, 20), "n_layers": (1, 3)}
+    CHOICES = {"layer": shapes.RECURRENT}
     WATCHED = ("layer", "features", "units", "timesteps", "n_layers")
-
-    @traitlets.validate("layer")
-    def _valid_layer(self, proposal):
-        if proposal["value"] not in shapes.RECURRENT:
-            raise traitlets.TraitError(f"layer must be one of {', '.join(shapes.RECURRENT)}, got {proposal['value']!r}")
-        return proposal["value"]
 
     def __init__(self, **kwargs):
         super().__init__()
-        menu = W.Dropdown(options=list(shapes.RECURRENT), description="layer")
-        W.link((self, "layer"), (menu, "value"))
-        self.controls = {"layer": menu}
+        self.controls = {"layer": self.menu("layer", "layer")}
         for name, label in (("features", "features"), ("units", "units"), ("timesteps", "timesteps"), ("n_layers", "stacked layers")):
             self.controls[name] = self.slider(name, label)
         self.breakdown = W.HTML()

@@ -26,19 +26,12 @@ class WindowExplorer(CourseWidget):
     batch_size = traitlets.Int(8, help="windows per batch")
 
     LIMITS = {"window": (1, 30), "horizon": (0, 10), "stride": (1, 10), "batch_size": (1, 32)}
+    CHOICES = {"series": data.SERIES_KINDS}
     WATCHED = ("series", "window", "horizon", "stride", "batch_size")
-
-    @traitlets.validate("series")
-    def _valid_series(self, proposal):
-        if proposal["value"] not in data.SERIES_KINDS:
-            raise traitlets.TraitError(f"series must be one of {', '.join(data.SERIES_KINDS)}, got {proposal['value']!r}")
-        return proposal["value"]
 
     def __init__(self, **kwargs):
         super().__init__()
-        menu = W.Dropdown(options=list(data.SERIES_KINDS), description="series")
-        W.link((self, "series"), (menu, "value"))
-        self.controls = {"series": menu}
+        self.controls = {"series": self.menu("series", "series")}
         for name, label in (("window", "window"), ("horizon", "horizon"), ("stride", "stride"), ("batch_size", "batch size")):
             self.controls[name] = self.slider(name, label)
         self.summary = W.HTML()
