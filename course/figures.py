@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity", "gradient_plot", "capacity_plot"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -412,3 +412,26 @@ def stateful_continuity(placed) -> bool:
     ``placed`` is ``(n_batches, batch_size, timesteps)`` step indices."""
     placed = np.asarray(placed)
     return bool(np.all(placed[1:, :, 0] == placed[:-1, :, -1] + 1))
+
+
+def gradient_plot(gradients: dict, title: str = "how much the final output depends on the input at each step") -> go.Figure:
+    """``|d output / d x_t|`` against the timestep, one line per labelled run, on a log scale."""
+    traces = [dict(type="scatter", x=np.arange(1, len(g) + 1), y=np.asarray(g), mode="lines+markers", name=label) for label, g in gradients.items()]
+    layout = dict(
+        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="timestep")),
+        yaxis=dict(title=dict(text="|d output / d input|"), type="log"), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def capacity_plot(final_losses: dict, noise_floor: float | None = None, title: str = "validation loss against units") -> go.Figure:
+    """The final validation loss for each number of units, with the noise floor if known."""
+    units = list(final_losses)
+    traces = [dict(type="scatter", x=units, y=list(final_losses.values()), mode="lines+markers", name="validation loss")]
+    if noise_floor is not None:
+        traces.append(dict(type="scatter", x=[units[0], units[-1]], y=[noise_floor] * 2, mode="lines", line=dict(dash="dot"), name="noise floor"))
+    layout = dict(
+        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="units"), type="log", tickvals=units),
+        yaxis=dict(title=dict(text="validation MSE")), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+    )
+    return go.Figure(data=traces, layout=layout)

@@ -561,3 +561,22 @@ def fit_stateful(series, batch_size: int, timesteps: int, units: int = 8, epochs
 
 
 __all__ += ["reset_stateful", "stateful_equivalence", "stateful_samples", "fit_stateful"]
+
+
+def validation_run(split, units: int, n_layers: int = 1, epochs: int = 12, learning_rate: float = 0.01, seed: int = 0, layer: str = "LSTM"):
+    """Train ``layer(units)`` × ``n_layers`` plus a Dense output on windows
+    ``split = (X_train, y_train, X_val, y_val)``; return the validation loss after each epoch and
+    the seconds the training took."""
+    import time
+
+    keras = _keras()
+    X_train, y_train, X_val, y_val = split
+    keras.utils.set_random_seed(seed)
+    model = build(ModelSpec(layer=layer, features=X_train.shape[2], units=units, timesteps=X_train.shape[1], n_layers=n_layers, outputs=y_train.shape[1]))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
+    start = time.perf_counter()
+    history = model.fit(X_train, y_train, batch_size=32, epochs=epochs, validation_data=(X_val, y_val), verbose=0)
+    return [float(v) for v in history.history["val_loss"]], time.perf_counter() - start
+
+
+__all__ += ["validation_run"]

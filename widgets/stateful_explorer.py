@@ -83,7 +83,7 @@ class StatefulExplorer(CourseWidget):
         divisors = [d for d in range(1, min(sequences, 16) + 1) if sequences % d == 0]
         return (
             f"⚠️ Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} leave a last batch of "
-            f"{rest}: a stateful model fails there mid-epoch (\"Incompatible shapes: [{rest},{4 * self.units}] vs. [{self.batch_size},{4 * self.units}]\", the LSTM's four gates side by side). "
+            f"{rest}: a stateful model fails there mid-epoch (\"Incompatible shapes: [{rest},…] vs. [{self.batch_size},…]\"). "
             f"Fix: keep {sequences - rest} sequences (drop {rest}), or use a batch size that divides {sequences}: {', '.join(map(str, divisors))}. "
             "The streams layout above drops the leftover steps for you."
         )
