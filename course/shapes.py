@@ -22,6 +22,7 @@ __all__ = [
     "param_equation",
     "dense_widths_params",
     "step_memory",
+    "check_learning_rate",
     "scaled_learning_rate",
     "descent_flavour",
     "sequence_layouts",
@@ -187,6 +188,13 @@ def step_memory(widths, batch_size: int, bytes_per_value: int = 4, optimizer_slo
     }
 
 
+def check_learning_rate(learning_rate: float) -> float:
+    """Return the learning rate as a float, or say why it cannot train anything."""
+    if not learning_rate > 0:
+        raise ValueError(f"The learning rate must be above 0, got {learning_rate}: with 0 nothing moves. Try 0.1.")
+    return float(learning_rate)
+
+
 def scaled_learning_rate(learning_rate: float, batch_size: int, reference_batch: int = 32) -> float:
     """The linear scaling rule: grow the learning rate in proportion to the batch size.
 
@@ -194,10 +202,9 @@ def scaled_learning_rate(learning_rate: float, batch_size: int, reference_batch:
     times fewer updates per epoch; scaling the step by ``k`` keeps the distance travelled per
     epoch about the same (a rule of thumb, not a law, and it fails for very large steps).
     """
-    if not learning_rate > 0:
-        raise ValueError(f"The learning rate must be above 0, got {learning_rate}: with 0 nothing moves.")
+    learning_rate = check_learning_rate(learning_rate)
     batch_size = check_size("batch_size", batch_size)
-    return float(learning_rate) * batch_size / check_size("reference_batch", reference_batch)
+    return learning_rate * batch_size / check_size("reference_batch", reference_batch)
 
 
 def descent_flavour(batch_size: int, n_samples: int) -> str:

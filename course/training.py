@@ -7,6 +7,7 @@ Keras trained on. A callback counts the batches Keras really ran.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,8 +40,7 @@ def batch_losses(running_means, batch_sizes) -> np.ndarray:
 def compile_model(model, learning_rate: float = 0.05):
     """Compile for regression with plain SGD, so one batch means exactly one weight update."""
     keras = _keras()
-    if not learning_rate > 0:
-        raise ValueError(f"The learning rate must be above 0, got {learning_rate}: with 0 nothing moves.")
+    learning_rate = shapes.check_learning_rate(learning_rate)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
     return model
 
@@ -209,9 +209,8 @@ class TrainingCurve:
 def classifier(features: int, units: int = 32, n_layers: int = 2, learning_rate: float = 0.1):
     """A small Dense binary classifier (logits out), compiled with plain SGD."""
     keras = _keras()
+    learning_rate = shapes.check_learning_rate(learning_rate)
     model = build(ModelSpec(features=features, units=units, n_layers=n_layers))
-    if not learning_rate > 0:
-        raise ValueError(f"The learning rate must be above 0, got {learning_rate}: with 0 nothing moves.")
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
@@ -222,8 +221,6 @@ def classifier(features: int, units: int = 32, n_layers: int = 2, learning_rate:
 def _watcher(time_cap, should_stop, on_epoch, on_batch=None):
     """A callback that stops training when asked or when the time cap passes, and records each
     epoch (updates and seconds)."""
-    import time
-
     keras = _keras()
 
     class Watcher(keras.callbacks.Callback):
@@ -450,8 +447,6 @@ def hidden_states(model, x, layer_name: str = "hidden_1") -> np.ndarray:
 
 def step_seconds(units: int, features: int = 8, timesteps: int = 20, batch_size: int = 64, steps: int = 20, layer: str = "LSTM") -> float:
     """Median seconds of one training step of ``layer(units)`` on this machine (after warm-up)."""
-    import time
-
     keras = _keras()
     keras.utils.set_random_seed(0)
     model = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps))
@@ -567,8 +562,6 @@ def validation_run(split, units: int, n_layers: int = 1, epochs: int = 12, learn
     """Train ``layer(units)`` × ``n_layers`` plus a Dense output on windows
     ``split = (X_train, y_train, X_val, y_val)``; return the validation loss after each epoch and
     the seconds the training took."""
-    import time
-
     keras = _keras()
     X_train, y_train, X_val, y_val = split
     keras.utils.set_random_seed(seed)

@@ -70,7 +70,15 @@ class CourseWidget(W.VBox):
         self.problem = ""
         self.clamped = ""
         self.figure = go.FigureWidget()
+        self.spec = None
+        self.model = None
         super().__init__(**kwargs)
+
+    def rebuild(self, spec) -> None:
+        """Build the Keras model for ``spec``, unless the current model already is that model
+        (a setting that changes no weight, such as the batch size, keeps it)."""
+        if spec != self.spec:
+            self.spec, self.model = spec, models.build(spec)
 
     def _start(self, values: dict) -> None:
         """Apply the constructor's trait values, start watching the traits, draw once."""

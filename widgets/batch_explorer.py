@@ -43,7 +43,6 @@ class BatchExplorer(CourseWidget):
         self.loss_figure = go.FigureWidget()
         self.train_status = W.HTML()
         self.run = None
-        self.model = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
             self.message, self.summary, self.figure,

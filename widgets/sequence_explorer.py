@@ -36,8 +36,6 @@ class SequenceExplorer(CourseWidget):
         self.shapes_text = W.HTML()
         self.shapes_table = W.HTML()
         self.layouts_table = W.HTML()
-        self.model = None
-        self.spec = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
             self.message, self.figure, self.shapes_text, self.shapes_table, self.layouts_table,
@@ -54,8 +52,7 @@ class SequenceExplorer(CourseWidget):
 
     def _update(self):
         spec = self.current_spec()
-        if spec != self.spec:  # the number of samples changes no weight: same model
-            self.spec, self.model = spec, models.build(spec)
+        self.rebuild(spec)
         refresh_figure(self.figure, figures.sequence_reader(self.timesteps, self.features, self.units, self.n_samples, self.layer))
         declared = tuple(self.model.inputs[0].shape)
         self.shapes_text.value = (

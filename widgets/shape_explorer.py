@@ -38,8 +38,6 @@ class ShapeExplorer(CourseWidget):
             self.controls["layer"] = self.menu("layer", "layer", layers)
         self.shapes_table = W.HTML()
         self.equation = W.HTML()
-        self.model = None
-        self.spec = None
         self.children = [W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")), self.message, self.figure, self.equation, self.shapes_table]
         self._start(kwargs)
 
@@ -52,8 +50,7 @@ class ShapeExplorer(CourseWidget):
 
     def _update(self):
         spec = self.current_spec()
-        if spec != self.spec:  # the batch size alone changes no weight: same model
-            self.spec, self.model = spec, models.build(spec)
+        self.rebuild(spec)
         model = self.model
         refresh_figure(self.figure, figures.network_diagram(spec, batch_size=self.batch_size))
         self.shapes_table.value = layer_table_html(spec, self.batch_size)

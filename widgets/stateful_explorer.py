@@ -39,8 +39,6 @@ class StatefulExplorer(CourseWidget):
         self.controls["shuffle"] = shuffle
         self.summary = W.HTML()
         self.advice = W.HTML()
-        self.model = None
-        self.spec = None
         self.continuous = None
         self.children = [W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")), self.message, self.summary, self.advice, self.figure]
         self._start(kwargs)
@@ -57,8 +55,7 @@ class StatefulExplorer(CourseWidget):
         self.advice.value = self._divisibility_advice()
         layout = data.stateful_layout(self.n_steps, self.batch_size, self.timesteps)
         spec = self.current_spec()
-        if spec != self.spec:
-            self.spec, self.model = spec, models.build(spec)
+        self.rebuild(spec)
         order = self.order()
         refresh_figure(self.figure, figures.conveyor_belt(self.n_steps, self.batch_size, self.timesteps, order))
         placed = layout.reshape(-1, self.timesteps)[order].reshape(layout.shape)

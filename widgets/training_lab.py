@@ -41,7 +41,6 @@ class TrainingLab(CourseWidget):
         self.units, self.n_layers = units, n_layers
         self.LIMITS = {"batch_size": (1, self.n_train), "epochs": (1, 100), "n_seeds": (1, 5)}
         self.results: dict = {}
-        self.model = None
         self.busy = False
         self._stop = False
         self._thread = None
@@ -89,11 +88,9 @@ class TrainingLab(CourseWidget):
 
     def rate_for(self, batch_size: int) -> float:
         """The learning rate a run at ``batch_size`` uses (scaled if the toggle is on)."""
-        if not self.learning_rate > 0:
-            raise ValueError(f"The learning rate must be above 0, got {self.learning_rate}: with 0 nothing moves. Try 0.1.")
         if self.scale_lr:
             return shapes.scaled_learning_rate(self.learning_rate, batch_size, REFERENCE_BATCH)
-        return float(self.learning_rate)
+        return shapes.check_learning_rate(self.learning_rate)
 
     def _flavour_clicked(self, change):
         if self._syncing or change["new"] is None:

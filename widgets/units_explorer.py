@@ -40,8 +40,6 @@ class UnitsExplorer(CourseWidget):
         self.breakdown = W.HTML()
         self.shapes_table = W.HTML()
         self.matrices_figure = go.FigureWidget()
-        self.model = None
-        self.spec = None
         self.states = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
@@ -54,8 +52,7 @@ class UnitsExplorer(CourseWidget):
 
     def _update(self):
         spec = self.current_spec()
-        if spec != self.spec:
-            self.spec, self.model = spec, models.build(spec)
+        self.rebuild(spec)
         self.states = training.hidden_states(self.model, demo_sequence(self.timesteps, self.features))
         refresh_figure(self.figure, figures.hidden_state_heatmap(self.states, self.layer))
         refresh_figure(self.matrices_figure, figures.weight_matrices(self.layer, self.features, self.units))

@@ -42,7 +42,6 @@ class WindowExplorer(CourseWidget):
         self.keras_status = W.HTML()
         self.train_status = W.HTML()
         self.prediction_figure = go.FigureWidget()
-        self.model = None
         self.fit = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
