@@ -1,0 +1,280 @@
+"""Keras tier: the shape doctor against Keras itself.
+
+``diagnose`` must say exactly what Keras does: its verdict is compared with a real call of the
+model on an array of that shape, over a grid of models (dense, recurrent, stacked, convolutional,
+functional, stateful) and data shapes; every shape it suggests must be accepted by the model and
+hold the same samples and values. The gallery's errors are raised for real.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from course import diagnose as doctor
+from course import figures
+
+pytestmark = pytest.mark.keras
+
+
+def _dense(keras):
+    return keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8), keras.layers.Dense(1)])
+
+
+def _dense_one(keras):
+    return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+
+
+def _dense_on_sequences(keras):
+    return keras.Sequential([keras.Input(shape=(5, 3)), keras.layers.Dense(4), keras.layers.Dense(1)])
+
+
+def _lstm(keras):
+    return keras.Sequential([keras.Input(shape=(3, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+
+
+def _stacked_gru(keras):
+    return keras.Sequential([
+        keras.Input(shape=(5, 2)), keras.layers.GRU(4, return_sequences=True), keras.layers.GRU(3), keras.layers.Dense(1),
+    ])
+
+
+def _rnn_any_length(keras):
+    return keras.Sequential([keras.Input(shape=(None, 2)), keras.layers.SimpleRNN(3), keras.layers.Dense(1)])
+
+
+def _flatten(keras):
+    inputs = keras.Input(shape=(4, 2))
+    hidden = keras.layers.LSTM(3, return_sequences=True)(inputs)
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(hidden))
+    return keras.Model(inputs, outputs)
+
+
+def _conv(keras):
+    return keras.Sequential([
+        keras.Input(shape=(6, 2)), keras.layers.Conv1D(4, 3), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1),
+    ])
+
+
+def _stateful_lstm(keras):
+    return keras.Sequential([keras.Input(batch_shape=(4, 3, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+
+
+def _stateful_gru(keras):
+    return keras.Sequential([keras.Input(batch_shape=(2, 4, 2)), keras.layers.GRU(3, stateful=True), keras.layers.Dense(1)])
+
+
+MODELS = {
+    "dense": _dense, "dense_one_feature": _dense_one, "dense_on_sequences": _dense_on_sequences, "lstm": _lstm,
+    "stacked_gru": _stacked_gru, "rnn_any_length": _rnn_any_length, "functional_flatten": _flatten, "conv1d": _conv,
+    "stateful_lstm": _stateful_lstm, "stateful_gru": _stateful_gru,
+}
+
+
+def _shapes_for(expected):
+    """Data shapes around a model's input: exact, an axis of 1 added or missing, axes swapped,
+    sizes off by some, too few or too many axes, and sample counts that do or do not divide."""
+    sample = [size if size is not None else 3 for size in expected[1:]]
+    found = set()
+    for n in (8, 6, 1):
+        found.add((n, *sample))
+        found.add((n, *sample, 1))
+        found.add((n, *sample[:-1]))
+        found.add((n, *reversed(sample)))
+        found.add((n, math.prod(sample)))
+        found.add((n,))
+        found.add((n, *sample, 1, 1))
+        for axis in range(len(sample)):
+            for delta in (-1, 1, 3):
+                changed = list(sample)
+                changed[axis] = max(1, changed[axis] + delta)
+                found.add((n, *changed))
+        found.add((n, 1, *sample))
+    return sorted(found)
+
+
+CASES = [(name, shape) for name, build in MODELS.items() for shape in _shapes_for(
+    {"dense": (None, 3), "dense_one_feature": (None, 1), "dense_on_sequences": (None, 5, 3), "lstm": (None, 3, 1),
+     "stacked_gru": (None, 5, 2), "rnn_any_length": (None, None, 2), "functional_flatten": (None, 4, 2),
+     "conv1d": (None, 6, 2), "stateful_lstm": (4, 3, 1), "stateful_gru": (2, 4, 2)}[name])]
+
+
+@pytest.fixture(scope="module")
+def built(keras):
+    return {name: build(keras) for name, build in MODELS.items()}
+
+
+def keras_predicts(keras, name, shape) -> bool:
+    """Ground truth: a fresh copy of the model predicts on zeros of ``shape`` with its batch size
+    (fresh, because a model that has predicted on one number of axes cannot trace another)."""
+    model = MODELS[name](keras)
+    batch = model.inputs[0].shape[0]
+    try:
+        model.predict(np.zeros(shape, "float32"), batch_size=batch or 32, verbose=0)
+    except Exception:  # noqa: BLE001 - any error means Keras rejects the array
+        return False
+    return True
+
+
+def keras_accepts(keras, built, name, shape) -> bool:
+    """Ground truth, fast: stateful models through ``predict`` with their batch size; the others
+    called directly on the array, which accepts exactly what ``predict`` accepts (checked below)."""
+    model = built[name]
+    if model.inputs[0].shape[0] is not None:
+        return keras_predicts(keras, name, shape)
+    try:
+        model(np.zeros(shape, "float32"), training=False)
+    except Exception:  # noqa: BLE001 - any error means Keras rejects the array
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name,shape", CASES[::9], ids=lambda value: str(value).replace(" ", ""))
+def test_a_direct_call_accepts_what_predict_accepts(keras, built, name, shape):
+    assert keras_accepts(keras, built, name, shape) == keras_predicts(keras, name, shape)
+
+
+def test_the_grid_is_broad():
+    assert len(CASES) >= 250
+    assert len(MODELS) >= 10
+
+
+@pytest.mark.parametrize("name,shape", CASES, ids=lambda value: str(value).replace(" ", ""))
+def test_verdict_and_suggestion_match_keras(keras, built, name, shape):
+    verdict = doctor.diagnose(shape, built[name])
+    assert verdict.ok == keras_accepts(keras, built, name, shape), str(verdict)
+    assert verdict.problem or verdict.ok
+    assert verdict.fix
+    if verdict.suggested_shape is not None:
+        suggested = verdict.suggested_shape
+        assert suggested[0] == shape[0]
+        assert math.prod(suggested) == math.prod(shape)
+        assert keras_accepts(keras, built, name, suggested), str(verdict)
+        moved = eval_fix(verdict.code, shape)  # the code of the fix really gives that shape
+        assert moved == suggested
+
+
+def eval_fix(code: str, shape) -> tuple:
+    namespace = {"np": np, "x": np.zeros(shape, "float32")}
+    exec(code, namespace)
+    return tuple(namespace["x"].shape)
+
+
+def test_suggestions_cover_the_classic_fixes(built):
+    assert doctor.diagnose((8, 3), built["lstm"]).suggested_shape == (8, 3, 1)  # accepted, made explicit
+    swapped = doctor.diagnose((8, 1, 3), built["lstm"])
+    assert not swapped.ok and swapped.suggested_shape == (8, 3, 1) and "transpose" in swapped.code
+    flat = doctor.diagnose((8, 10), built["stacked_gru"])
+    assert not flat.ok and flat.suggested_shape == (8, 5, 2) and flat.code == "x = x.reshape(len(x), 5, 2)"
+    features = doctor.diagnose((8, 4), built["dense"])
+    assert not features.ok and features.suggested_shape is None and "keras.Input(shape=(4,))" in features.fix
+
+
+def test_a_series_gets_the_windowing_call(built):
+    verdict = doctor.diagnose((100,), built["lstm"])
+    assert not verdict.ok and verdict.suggested_shape is None
+    assert "timeseries_dataset_from_array" in verdict.fix and "97 windows" in verdict.fix
+
+
+def test_a_stateful_model_needs_whole_batches(built):
+    verdict = doctor.diagnose((10, 3, 1), built["stateful_lstm"])
+    assert not verdict.ok and verdict.suggested_shape is None
+    assert "x = x[:8]" in verdict.fix and "1, 2, 5, 10" in verdict.fix
+
+
+def test_a_recurrent_layer_reads_any_length_and_the_doctor_says_so(keras, built):
+    verdict = doctor.diagnose((8, 7, 1), built["lstm"])
+    assert verdict.ok and keras_accepts(keras, built, "lstm", (8, 7, 1))
+    assert "any number of steps" in verdict.problem
+
+
+def test_data_shapes_are_parsed_strictly_and_arrays_read(built):
+    assert doctor.parse_shape("(32, 10, 1)") == (32, 10, 1)
+    assert doctor.parse_shape("32,10") == (32, 10)
+    assert doctor.parse_shape("[5]") == (5,)
+    for bad in ("__import__('os')", "(3, -1)", "(0, 3)", "3.5", "", "(None, 3)"):
+        with pytest.raises(ValueError):
+            doctor.parse_shape(bad)
+    assert doctor.diagnose(np.zeros((8, 3, 1)), built["lstm"]).data_shape == (8, 3, 1)
+    assert doctor.diagnose("(8, 3, 1)", built["lstm"]).ok
+
+
+def test_models_the_doctor_cannot_read_are_refused_in_words(keras):
+    two = keras.Input(shape=(3,)), keras.Input(shape=(2,))
+    merged = keras.layers.Concatenate()(list(two))
+    with pytest.raises(ValueError, match="one input"):
+        doctor.diagnose((4, 3), keras.Model(list(two), keras.layers.Dense(1)(merged)))
+
+    class Plain(keras.Model):
+        def call(self, x):
+            return x
+
+    with pytest.raises(ValueError, match="keras.Input"):
+        doctor.diagnose((4, 3), Plain())
+
+
+@pytest.mark.parametrize("setup", doctor.GALLERY, ids=lambda s: s.title)
+def test_gallery_errors_are_real_and_explained(keras, setup):
+    model, error = doctor.reproduce(setup)
+    assert error is not None, "the broken set-up must fail on Keras 3"
+    explanation = doctor.explain_error(error)
+    assert "not one of the shape errors" not in explanation
+    namespace = {"np": np, "keras": keras}
+    exec(setup.fixed, namespace)  # the Keras 3 way runs
+    if setup.data_shape is not None and model is not None:
+        assert not doctor.diagnose(setup.data_shape, model).ok
+
+
+def test_the_gallery_covers_the_classic_errors():
+    titles = " ".join(setup.title for setup in doctor.GALLERY).lower()
+    for topic in ("2-d data", "features", "swapped", "batch_input_shape", "stateful", "target", "timeseriesgenerator"):
+        assert topic in titles
+
+
+def test_explain_error_on_targets(keras):
+    x = np.zeros((16, 4), "float32")
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(Exception) as caught:
+        model.fit(x, np.zeros((16, 5), "float32"), epochs=1, verbose=0)
+    assert "targets come in batches" in doctor.explain_error(caught.value)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with pytest.raises(Exception) as caught:
+        model.fit(x, np.eye(3)[np.arange(16) % 3], epochs=1, verbose=0)
+    assert "argmax" in doctor.explain_error(caught.value)
+
+
+def _functional(keras):
+    inputs = keras.Input(shape=(6, 2))
+    hidden = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True))(inputs)
+    pooled = keras.layers.GlobalMaxPooling1D()(keras.layers.Conv1D(5, 2)(hidden))
+    return keras.Model(inputs, keras.layers.Dense(2, use_bias=False)(pooled), name="mixed")
+
+
+@pytest.mark.parametrize("make", [_dense, _lstm, _stacked_gru, _flatten, _stateful_lstm, _functional])
+def test_explore_matches_count_params_and_output_shapes(keras, make):
+    model = make(keras)
+    report = doctor.explore(model)
+    assert report.total == report.keras_total == model.count_params()
+    assert report.input_shape == tuple(model.inputs[0].shape)
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    assert [row.name for row in report.layers] == [layer.name for layer in layers]
+    for row, layer in zip(report.layers, layers):
+        assert row.params == layer.count_params()
+        assert row.output_shape == tuple(layer.output.shape)
+        assert sum(math.prod(shape) for shape in row.weights.values()) == row.params
+        if row.equation is not None:
+            assert row.equation.endswith(f"= {row.params}")
+    assert tuple(report.layers[-1].output_shape) == tuple(model.outputs[0].shape)
+    figure = figures.shape_ribbon(report)
+    assert len(figure.layout.shapes) >= len(report.layers)
+    assert "count_params" in report.to_markdown()
+
+
+def test_explore_uses_the_formula_only_where_it_holds(keras):
+    report = doctor.explore(_functional(keras))
+    kinds = {row.kind: row for row in report.layers}
+    assert kinds["Dense"].equation is None  # no bias: the course's formula does not describe it
+    assert kinds["Bidirectional"].equation is None
+    lstm = doctor.explore(_lstm(keras)).layers[0]
+    assert lstm.equation == "4 × (1×4 + 4×4 + 4) = 96"
