@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from course import data, shapes
 from course._keras import keras as _keras
 
-__all__ = ["Diagnosis", "diagnose", "parse_shape", "explain_error", "LayerReport", "ModelReport", "explore", "BrokenSetup", "GALLERY", "reproduce"]
+__all__ = ["Diagnosis", "diagnose", "parse_shape", "explain_error", "error_summary", "LayerReport", "ModelReport", "explore", "BrokenSetup", "GALLERY", "reproduce"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_PATH = re.compile(r" \((?:/|[A-Za-z]:\\)[^)]*\)")  # " (/site-packages/.../file.py)": where Keras lives, not the learner's concern
 
 
 def _text(exc: BaseException) -> str:
@@ -200,6 +201,23 @@ def _timeseries_generator(exc: BaseException, message: str) -> str | None:
         "`keras.utils.timeseries_dataset_from_array(data[:-1], data[window:], sequence_length=window, batch_size=...)`, "
         "which makes the same windows and targets as a dataset."
     )
+
+
+def error_summary(exc: BaseException, max_lines: int = 8) -> str:
+    """The part of a Keras error a learner needs to read: the message without colour codes,
+    Keras's list of received arguments or TensorFlow's traceback of the graph."""
+    message = _PATH.sub("", _text(exc)).strip()
+    lines = [line for line in message.splitlines() if line.strip()]
+    if "Graph execution error" in message:
+        key = [line.strip() for line in lines if re.search(r"Incompatible shapes|must be|Dimensions", line)]
+        return "\n".join(["Graph execution error:", *key[:2]]) if key else lines[-1].strip()
+    kept = []
+    for line in lines:
+        if line.startswith("Arguments received by"):
+            break
+        kept.append(line)
+    text = "\n".join(kept[:max_lines]) or type(exc).__name__
+    return text if len(text) <= 700 else text[:697] + "..."
 
 
 def explain_error(exc: BaseException) -> str:
@@ -542,7 +560,7 @@ def diagnose(data_shape, model) -> Diagnosis:
     per = "too few values" if values < needed else "too many values" if values > needed else "yet no arrangement of them fits the layers"
     fix = (
         f"Each sample holds {values} values and the model reads {needed} per sample: {per} for any reshape "
-        f"that keeps the {shape[0]} samples. Change the model instead, e.g. `keras.Input(shape={shape[1:]})`, "
+        f"that keeps the {shape[0]} samples. Change the model instead, e.g. `keras.Input(shape={(seen or shape)[1:]})`, "
         "or choose the columns (or steps) the model was built for."
     )
     if stateful and batch and shape[0] % batch:

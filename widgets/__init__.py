@@ -8,10 +8,11 @@ them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.c
 from widgets.batch_explorer import BatchExplorer
 from widgets.quiz import Quiz
 from widgets.sequence_explorer import SequenceExplorer
+from widgets.shape_doctor import ErrorGallery, ShapeDoctor
 from widgets.shape_explorer import ShapeExplorer
 from widgets.stateful_explorer import StatefulExplorer
 from widgets.training_lab import TrainingLab
 from widgets.units_explorer import UnitsExplorer
 from widgets.window_explorer import WindowExplorer
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "StatefulExplorer", "Quiz"]
+__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "StatefulExplorer", "ShapeDoctor", "ErrorGallery", "Quiz"]

@@ -100,7 +100,7 @@ class CourseWidget(W.VBox):
             self.clamped = f"{name} {asked} is outside {low}-{high}: using {value}, as the slider would."
         return value
 
-    @traitlets.validate("layer", "series")
+    @traitlets.validate("layer", "series", "case")
     def _choose(self, proposal):
         name, value = proposal["trait"].name, proposal["value"]
         choices = self.CHOICES.get(name)

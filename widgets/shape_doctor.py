@@ -1,0 +1,190 @@
+"""ShapeDoctor: will your data fit your model? And ErrorGallery: the classic shape errors, live."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import traitlets
+
+from course import diagnose as doctor
+from course import models, shapes
+from widgets._base import CourseWidget, refresh_figure, show_message
+
+
+def _pre(text: str) -> str:
+    return f'<pre style="white-space:pre-wrap;margin:2px 0;font-size:12px">{html.escape(text)}</pre>'
+
+
+class ShapeDoctor(CourseWidget):
+    """Type a data shape (or pass your array) and choose a model (or pass yours): the doctor
+    says whether Keras accepts the data, why not in plain words, the shape to use and the line
+    of code that gets it, and draws the data in front of the model's shape ribbon.
+
+    ``ShapeDoctor(model=my_model, data=x)`` checks your own model and array; the model controls
+    are then hidden. The typed shape is read as numbers only, never evaluated.
+    """
+
+    data_shape = traitlets.Unicode("(32, 10)", help="the shape of the data, e.g. (32, 10, 1): samples first")
+    layer = traitlets.Unicode("LSTM", help="kind of the model's hidden layer: Dense, SimpleRNN, LSTM or GRU")
+    timesteps = traitlets.Int(10, help="steps per sequence the model is built for (recurrent layers)")
+    features = traitlets.Int(1, help="values per sample (per step for recurrent layers) the model is built for")
+    units = traitlets.Int(8, help="size of the hidden layer; never has to match the data")
+    stateful = traitlets.Bool(False, help="whether the recurrent layer carries its state between batches")
+    batch_size = traitlets.Int(4, help="the fixed batch size of a stateful model")
+
+    LIMITS = {"timesteps": (1, 30), "features": (1, 16), "units": (1, 64), "batch_size": (1, 64)}
+    CHOICES = {"layer": shapes.LAYER_KINDS}
+    WATCHED = ("data_shape", "layer", "timesteps", "features", "units", "stateful", "batch_size")
+
+    def __init__(self, model=None, data=None, **kwargs):
+        super().__init__()
+        self.user_model = model
+        self.diagnosis = None
+        self.report = None
+        shape_box = W.Text(description="data shape", continuous_update=False, style={"description_width": "initial"}, layout=W.Layout(width="16em"))
+        W.link((self, "data_shape"), (shape_box, "value"))
+        self.controls = {"data_shape": shape_box}
+        if model is None:
+            self.controls["layer"] = self.menu("layer", "model")
+            for name, label in (("timesteps", "timesteps"), ("features", "features"), ("units", "units")):
+                self.controls[name] = self.slider(name, label)
+            stateful = W.Checkbox(description="stateful", indent=False, layout=W.Layout(width="7em"))
+            W.link((self, "stateful"), (stateful, "value"))
+            self.controls["stateful"] = stateful
+            self.controls["batch_size"] = self.slider("batch_size", "stateful batch size")
+        self.verdict = W.HTML()
+        self.fix_code = W.HTML()
+        self.breakdown = W.HTML()
+        self.children = [
+            W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+            self.message, self.verdict, self.fix_code, self.figure, self.breakdown,
+        ]
+        if data is not None:
+            kwargs.setdefault("data_shape", str(tuple(int(size) for size in data.shape)))
+        self._start(kwargs)
+
+    def current_spec(self) -> models.ModelSpec | None:
+        """The model chosen with the controls (``None`` when checking your own model)."""
+        if self.user_model is not None:
+            return None
+        recurrent = self.layer in shapes.RECURRENT
+        stateful = self.stateful and recurrent
+        return models.ModelSpec(
+            layer=self.layer, features=self.features, units=self.units,
+            timesteps=self.timesteps if recurrent else None, stateful=stateful,
+            batch_size=self.batch_size if stateful else None,
+        )
+
+    def _update(self):
+        if self.user_model is not None:
+            self.model = self.user_model
+        else:
+            self.rebuild(self.current_spec())
+        if "batch_size" in self.controls:
+            self.controls["batch_size"].disabled = not (self.stateful and self.layer in shapes.RECURRENT)
+        self.report = doctor.explore(self.model)
+        self.diagnosis = None
+        shape = doctor.parse_shape(self.data_shape)
+        result = doctor.diagnose(shape, self.model)
+        self.diagnosis = result
+        refresh_figure(self.figure, self.report.figure(data_shape=shape, verdict=result))
+        self.verdict.value = self._verdict_html(result)
+        self.fix_code.value = _pre(result.code) if result.code else ""
+        self.breakdown.value = self._breakdown_html()
+
+    @staticmethod
+    def _verdict_html(result) -> str:
+        if result.ok:
+            head = f"✅ <b>Keras accepts data of shape {result.data_shape}</b>"
+            if result.seen_as and result.seen_as != result.data_shape:
+                head += f" (it computes on {result.seen_as})"
+        else:
+            head = f"❌ <b>Keras rejects data of shape {result.data_shape}</b>"
+        lines = [head, f"The model reads batches of <code>{html.escape(str(_words(result.expected)))}</code>."]
+        if result.problem:
+            lines.append(html.escape(result.problem))
+        lines.append("<b>Fix:</b> " + html.escape(result.fix.split("\n")[0]))
+        if result.suggested_shape is not None:
+            lines.append(f"<b>Suggested shape:</b> <code>{result.suggested_shape}</code>")
+        return "<br>".join(lines)
+
+    def _breakdown_html(self) -> str:
+        rows = ["<tr><th>layer</th><th>kind</th><th>output shape</th><th>parameters</th></tr>"]
+        for layer in self.report.layers:
+            count = layer.equation or f"{layer.params:,}"
+            rows.append(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{_words(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>")
+        rows.append(f"<tr><td colspan=3><b>total</b></td><td><b>{self.report.total:,}</b> (count_params(): {self.report.keras_total:,})</td></tr>")
+        return "<table>" + "".join(rows) + "</table>"
+
+    def code(self) -> str:
+        """Keras 3 code: the data, the model, the doctor's fix and a prediction that runs."""
+        shape = doctor.parse_shape(self.data_shape)
+        spec = self.current_spec()
+        lines = ["import numpy as np", ""]
+        lines.append(f"x = np.zeros({shape}, 'float32')  # your data")
+        lines.append(models.to_code(spec) if spec is not None else "# model = your model, built on keras.Input\n")
+        result = doctor.diagnose(shape, self.model)
+        if result.code and result.suggested_shape is not None:
+            lines.append(f"{result.code}  # the doctor's fix: {result.suggested_shape}")
+        batch = result.expected[0]
+        if result.ok or result.suggested_shape is not None:
+            lines.append(f"model.predict(x, batch_size={batch or 32}, verbose=0)")
+        else:
+            lines += ["# No reshape fits this model:"] + [f"# {line}" for line in result.fix.splitlines()]
+        return "\n".join(lines) + "\n"
+
+
+def _words(shape) -> str:
+    return "(" + ", ".join("batch" if i == 0 and size is None else ("any" if size is None else str(size)) for i, size in enumerate(shape)) + ")"
+
+
+class ErrorGallery(CourseWidget):
+    """The classic broken set-ups, each run for real: the code, Keras's own error, and next to
+    it the doctor's explanation and the same set-up written the Keras 3 way."""
+
+    case = traitlets.Unicode(doctor.GALLERY[0].title, help="which broken set-up to show")
+
+    CHOICES = {"case": tuple(setup.title for setup in doctor.GALLERY)}
+    WATCHED = ("case",)
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        self._seen: dict[str, tuple] = {}
+        self.error = None
+        self.controls = {"case": self.menu("case", "set-up")}
+        self.controls["case"].layout.width = "28em"
+        self.story = W.HTML()
+        self.keras_side = W.HTML(layout=W.Layout(width="50%", padding="0 8px 0 0"))
+        self.doctor_side = W.HTML(layout=W.Layout(width="50%", padding="0 0 0 8px", border_left="2px solid #9ecae1"))
+        self.children = [self.controls["case"], self.message, self.story, W.HBox([self.keras_side, self.doctor_side])]
+        self._start(kwargs)
+
+    @property
+    def setup(self) -> doctor.BrokenSetup:
+        return next(setup for setup in doctor.GALLERY if setup.title == self.case)
+
+    def run(self):
+        """The model (if it was built) and the real error of the current set-up, run once."""
+        if self.case not in self._seen:
+            self._seen[self.case] = doctor.reproduce(self.setup)
+        return self._seen[self.case]
+
+    def _update(self):
+        setup = self.setup
+        model, error = self.run()
+        self.error = error
+        self.story.value = f"<b>{html.escape(setup.title)}</b>: {html.escape(setup.story)}"
+        said = doctor.error_summary(error) if error is not None else "(no error: this Keras accepts it)"
+        self.keras_side.value = "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
+        doctor_says = [f"<b>The doctor</b><br>{html.escape(doctor.explain_error(error))}" if error is not None else ""]
+        if model is not None and setup.data_shape is not None:
+            verdict = doctor.diagnose(setup.data_shape, model)
+            doctor_says.append(f"<br><b>diagnose{setup.data_shape}</b>: {html.escape(verdict.problem)} {html.escape(verdict.fix.splitlines()[0])}")
+        doctor_says.append("<br><b>The Keras 3 way</b> (runs)" + _pre(setup.fixed))
+        self.doctor_side.value = "".join(doctor_says)
+        show_message(self.message, "", "info")
+
+    def code(self) -> str:
+        """The current set-up written the Keras 3 way: runnable code."""
+        return "import numpy as np\nimport keras\n\n" + self.setup.fixed
