@@ -1,12 +1,16 @@
 """Widget tier: every widget built headless and driven from Python, as a learner's clicks would."""
 
+import html
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import data, models, shapes
-from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
+import widgets
+from course import diagnose as doctor
+from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -645,3 +649,119 @@ def test_no_stateful_setting_raises(stateful_explorer, n_steps, batch_size, time
 @pytest.fixture(scope="module")
 def stateful_explorer():
     return StatefulExplorer()
+
+
+# ShapeDoctor
+
+
+def test_shape_doctor_starts_on_the_silent_case():
+    doctor_widget = ShapeDoctor()
+    verdict = doctor_widget.diagnosis
+    assert doctor_widget.problem == "" and verdict.ok and verdict.seen_as == (32, 10, 1)
+    assert "silently adding" in doctor_widget.verdict.value and "np.expand_dims" in doctor_widget.fix_code.value
+    assert tuple(doctor_widget.model.inputs[0].shape) == (None, 10, 1)
+    ribbon = doctor_widget.figure.layout.shapes
+    assert ribbon[0].fillcolor == "#2e7d32"  # the data block is green: it fits
+
+
+@pytest.mark.parametrize("typed, ok, suggested", [("(32, 1, 10)", False, (32, 10, 1)), ("32, 10, 1", True, None), ("(320,)", False, None), ("[8, 10, 3]", False, None)])
+def test_typing_a_shape_gives_the_verdict_of_keras(typed, ok, suggested):
+    doctor_widget = ShapeDoctor()
+    doctor_widget.controls["data_shape"].value = typed
+    assert doctor_widget.diagnosis.ok is ok and doctor_widget.diagnosis.suggested_shape == suggested
+    assert ("Keras accepts" if ok else "Keras rejects") in doctor_widget.verdict.value
+    assert doctor_widget.figure.layout.shapes[0].fillcolor == ("#2e7d32" if ok else "#b71c1c")
+
+
+@pytest.mark.parametrize("typed", ["__import__('os').system('true')", "(3, -1)", "", "(None, 3)", "1e9"])
+def test_typed_text_is_never_evaluated_and_bad_text_is_explained(typed):
+    doctor_widget = ShapeDoctor()
+    doctor_widget.data_shape = typed
+    assert "whole numbers" in doctor_widget.problem or "at least one element" in doctor_widget.problem or "e.g. (100,)" in doctor_widget.problem
+
+
+@pytest.mark.parametrize("name, value", [("layer", "GRU"), ("timesteps", 12), ("features", 3), ("units", 20)])
+def test_every_doctor_control_rebuilds_the_model(name, value):
+    doctor_widget = ShapeDoctor()
+    doctor_widget.controls[name].value = value
+    assert getattr(doctor_widget, name) == value
+    assert doctor_widget.report.keras_total == doctor_widget.model.count_params() == models.total_params(doctor_widget.current_spec())
+    expected = tuple(doctor_widget.model.inputs[0].shape)
+    assert doctor_widget.diagnosis.expected == expected
+
+
+def test_a_stateful_model_that_does_not_divide_is_explained_in_the_widget():
+    doctor_widget = ShapeDoctor(data_shape="(30, 10, 1)", stateful=True, batch_size=4)
+    assert not doctor_widget.diagnosis.ok and "x = x[:28]" in doctor_widget.verdict.value
+    assert not doctor_widget.controls["batch_size"].disabled
+    doctor_widget.batch_size = 5
+    assert doctor_widget.diagnosis.ok
+
+
+def test_your_own_model_and_array(keras):
+    inputs = keras.Input(shape=(5, 2), name="readings")
+    outputs = keras.layers.Dense(1, name="score")(keras.layers.GRU(3, name="memory")(inputs))
+    model = keras.Model(inputs, outputs, name="mine")
+    doctor_widget = ShapeDoctor(model=model, data=np.zeros((7, 10)))
+    assert doctor_widget.model is model and "layer" not in doctor_widget.controls
+    assert doctor_widget.data_shape == "(7, 10)" and doctor_widget.diagnosis.suggested_shape == (7, 5, 2)
+    namespace = {"model": model}
+    exec(doctor_widget.code(), namespace)
+    assert namespace["x"].shape == (7, 5, 2)
+    assert "memory" in doctor_widget.breakdown.value and f"{model.count_params():,}" in doctor_widget.breakdown.value
+
+
+@pytest.mark.parametrize("typed", ["(32, 10)", "(32, 1, 10)", "(32, 10, 1)"])
+def test_doctor_code_runs_the_fixed_data_through_the_model(typed):
+    doctor_widget = ShapeDoctor(data_shape=typed)
+    namespace = {}
+    exec(doctor_widget.code(), namespace)
+    assert namespace["x"].shape == (32, 10, 1)
+    assert namespace["model"].count_params() == doctor_widget.model.count_params()
+
+
+@WIDGET_SETTINGS
+@given(batch=st.integers(1, 70), axes=st.lists(st.integers(1, 40), max_size=3), layer=st.sampled_from(shapes.LAYER_KINDS),
+       timesteps=st.integers(-2, 40), features=st.integers(-2, 20), stateful=st.booleans(), batch_size=st.integers(-2, 70))
+def test_no_doctor_setting_raises(shape_doctor, batch, axes, layer, timesteps, features, stateful, batch_size):
+    doctor_widget = shape_doctor
+    with doctor_widget.hold_trait_notifications():
+        doctor_widget.layer, doctor_widget.timesteps, doctor_widget.features = layer, timesteps, features
+        doctor_widget.stateful, doctor_widget.batch_size = stateful, batch_size
+        doctor_widget.data_shape = str((batch, *axes))
+    assert doctor_widget.problem == ""
+    verdict = doctor_widget.diagnosis
+    assert verdict.data_shape == (batch, *axes) and (verdict.ok or verdict.fix)
+
+
+@pytest.fixture(scope="module")
+def shape_doctor():
+    return ShapeDoctor()
+
+
+# ErrorGallery
+
+
+@pytest.mark.parametrize("title", [setup.title for setup in doctor.GALLERY])
+def test_gallery_shows_the_real_error_next_to_the_explanation(title):
+    gallery = ErrorGallery(case=title)
+    assert gallery.problem == "" and gallery.error is not None
+    assert type(gallery.error).__name__ in gallery.keras_side.value
+    assert html.escape(doctor.explain_error(gallery.error)) in gallery.doctor_side.value
+    namespace = {}
+    exec(gallery.code(), namespace)  # the Keras 3 way runs
+
+
+def test_gallery_menu_and_unknown_case():
+    gallery = ErrorGallery()
+    gallery.controls["case"].value = doctor.GALLERY[2].title
+    assert gallery.case == doctor.GALLERY[2].title and "transpose" in gallery.doctor_side.value
+    with pytest.raises(Exception, match="must be one of"):
+        gallery.case = "no such error"
+
+
+def test_every_widget_exports_runnable_keras_3_code():
+    for name in widgets.__all__:
+        if name == "Quiz":
+            continue
+        assert callable(getattr(getattr(widgets, name), "code")), name
