@@ -24,13 +24,21 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from widgets import BatchExplorer, SequenceExplorer, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
+from widgets import BatchExplorer, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 
 
+def typed_shape(rng: random.Random) -> str:
+    """A data shape a learner might type into the ShapeDoctor: 1 to 4 axes."""
+    return str(tuple([rng.randint(1, 64)] + [rng.choice((1, 2, 3, rng.randint(1, 30))) for _ in range(rng.randint(0, 3))]))
+
+
 def random_change(widget, rng: random.Random):
-    """Set one random control to a random value in its slider range."""
+    """Set one random control to a random value in its slider range (or, for the ShapeDoctor,
+    half the time, type a new data shape)."""
+    if isinstance(widget, ShapeDoctor) and rng.random() < 0.5:
+        return "data_shape", typed_shape(rng)
     name = rng.choice(list(widget.LIMITS))
     low, high = widget.LIMITS[name]
     value = rng.randint(low, high)
@@ -77,6 +85,7 @@ FACTORIES = {
     "WindowExplorer": lambda: WindowExplorer(series="noisy sine"),  # impossible settings time their message
     "UnitsExplorer": UnitsExplorer,  # runs the real layer over the sequence at every move
     "StatefulExplorer": StatefulExplorer,
+    "ShapeDoctor": lambda: ShapeDoctor(stateful=True),  # typed shapes and model controls; traces the model where axes differ
 }
 
 

@@ -340,12 +340,30 @@ def _stateful(model) -> bool:
 _TRACES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _traces(model, seen: tuple) -> bool:
+# Layers that compute along the last axis only: a plain stack of them accepts any sizes of the
+# middle axes (a recurrent layer reads any number of steps) and needs the last one to match.
+_LAST_AXIS_ONLY = {"Dense", "SimpleRNN", "LSTM", "GRU", "Dropout", "Activation"}
+
+
+def _last_axis_stack(model) -> bool:
+    if type(model).__name__ not in ("Sequential", "Functional"):
+        return False
+    kinds = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    if not kinds or any(kind not in _LAST_AXIS_ONLY for kind in kinds):
+        return False
+    return all(len(layer._inbound_nodes) == 1 for layer in model.layers)  # one chain, no shared layers
+
+
+def _traces(model, seen: tuple, shortcut: bool = True) -> bool:
     """Whether the model's layers can compute on batches of shape ``seen``.
 
-    Keras's layers are traced once on a symbolic placeholder of that shape (TensorFlow's static
-    shape inference), so nothing is computed on data; the answer is cached per model and shape.
+    A plain stack of Dense and recurrent layers needs only the last axis to match (the rule is
+    checked against Keras by the tests). Any other model is traced once on a symbolic placeholder
+    of that shape (TensorFlow's static shape inference), so nothing is computed on data; the
+    answer is cached per model and shape.
     """
+    if shortcut and _last_axis_stack(model):
+        return seen[-1] == tuple(model.inputs[0].shape)[-1]
     cache = _TRACES.setdefault(model, {})
     if seen not in cache:
         import tensorflow as tf

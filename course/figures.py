@@ -447,35 +447,36 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
 
     ``report`` is ``course.diagnose.explore(model)``; ``data_shape`` and ``verdict`` (a
     ``Diagnosis``) add the data in front, green when the model accepts it and red when not.
+    One block and one label per tensor keep the redraw cheap.
     """
     stages = [("input", "Input", report.input_shape, 0, None)]
     stages += [(layer.name, layer.kind, layer.output_shape, layer.params, layer.equation) for layer in report.layers]
     if data_shape is not None:
         stages.insert(0, ("your data", "data", tuple(data_shape), 0, None))
     widest = max(np.log2((shape[-1] or 1) + 1) for _n, _k, shape, _p, _e in stages)
-    shapes_drawn, notes, hover_x, hover_y, hover_text = [], [], [], [], []
+    blocks, notes, hover_text = [], [], []
     for index, (name, kind, shape, params, equation) in enumerate(stages):
-        half = 0.15 + 0.85 * np.log2((shape[-1] or 1) + 1) / widest
+        half = 0.2 + 0.8 * np.log2((shape[-1] or 1) + 1) / widest
         if kind == "data":
             colour = "#9e9e9e" if verdict is None else ("#2e7d32" if verdict.ok else "#b71c1c")
         else:
             colour = LAYER_COLOURS.get(kind, "#9d755d") if index < len(stages) - 1 else LAYER_COLOURS["output"]
-        shapes_drawn.append(dict(type="rect", x0=index - 0.35, x1=index + 0.35, y0=-half, y1=half, fillcolor=colour, opacity=0.8, line=dict(color="white")))
-        if index:
-            shapes_drawn.append(dict(type="line", x0=index - 0.65, x1=index - 0.35, y0=0, y1=0, line=dict(color="#999999", width=2)))
-        notes.append(dict(x=index, y=1.35, text=f"<b>{name}</b><br>{kind}", showarrow=False))
-        notes.append(dict(x=index, y=-1.25, text=_ribbon_text(shape), showarrow=False, font=dict(family="monospace")))
-        notes.append(dict(x=index, y=-1.6, text="" if kind in ("data", "Input") else f"{params:,} params", showarrow=False, font=dict(size=11)))
-        hover_x.append(index)
-        hover_y.append(0)
+        blocks.append(dict(type="rect", x0=index - 0.4, x1=index + 0.4, y0=-half, y1=half, fillcolor=colour, opacity=0.35, line=dict(width=0)))
+        count = "" if kind in ("data", "Input") else f"<br>{params:,} params"
+        notes.append(dict(x=index, y=0, text=f"<b>{name}</b><br>{kind}<br>{_ribbon_text(shape)}{count}", showarrow=False, font=dict(size=11)))
         hover_text.append(f"{name} ({kind}): {_ribbon_text(shape)}" + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else "")))
-    traces = [dict(type="scatter", x=hover_x, y=hover_y, mode="markers", marker=dict(size=1, opacity=0), hovertext=hover_text, hoverinfo="text", showlegend=False, name="tensors")]
+    count = len(stages)
+    traces = [
+        dict(type="scatter", x=[x for i in range(1, count) for x in (i - 0.6, i - 0.4, None)], y=[y for _ in range(1, count) for y in (0, 0, None)],
+             mode="lines", line=dict(color="#999999", width=2), hoverinfo="skip", showlegend=False, name="flow"),
+        dict(type="scatter", x=list(range(count)), y=[0] * count, mode="markers", marker=dict(size=1, opacity=0), hovertext=hover_text, hoverinfo="text", showlegend=False, name="tensors"),
+    ]
     title = f"{report.name}: {report.total:,} parameters (Keras's count_params(): {report.keras_total:,})"
     if verdict is not None:
         title += " · your data " + ("fits" if verdict.ok else "does not fit")
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), shapes=shapes_drawn, annotations=notes,
-        xaxis=dict(visible=False, range=[-0.6, len(stages) - 0.4]), yaxis=dict(visible=False, range=[-1.9, 1.75]),
-        height=300, margin=dict(l=10, r=10, t=40, b=10), template=TEMPLATE,
+        title=dict(text=title, font=dict(size=13)), shapes=blocks, annotations=notes,
+        xaxis=dict(visible=False, range=[-0.55, count - 0.45]), yaxis=dict(visible=False, range=[-1.1, 1.1]),
+        height=260, margin=dict(l=10, r=10, t=40, b=10), template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)

@@ -160,6 +160,22 @@ def eval_fix(code: str, shape) -> tuple:
     return tuple(namespace["x"].shape)
 
 
+@pytest.mark.parametrize("name", ["dense", "dense_on_sequences", "lstm", "stacked_gru", "rnn_any_length", "stateful_lstm"])
+def test_the_last_axis_rule_for_plain_stacks_is_what_tracing_finds(built, name):
+    model = built[name]
+    assert doctor._last_axis_stack(model)
+    expected = tuple(model.inputs[0].shape)
+    for shape in _shapes_for(expected):
+        seen = doctor._seen_as(shape, expected)
+        if seen is not None:
+            batched = (expected[0], *seen[1:])
+            assert doctor._traces(model, batched) == doctor._traces(model, batched, shortcut=False), shape
+
+
+def test_other_models_are_traced(built):
+    assert not doctor._last_axis_stack(built["conv1d"]) and not doctor._last_axis_stack(built["functional_flatten"])
+
+
 def test_suggestions_cover_the_classic_fixes(built):
     assert doctor.diagnose((8, 3), built["lstm"]).suggested_shape == (8, 3, 1)  # accepted, made explicit
     swapped = doctor.diagnose((8, 1, 3), built["lstm"])

@@ -17,6 +17,7 @@ import pytest
         "course.figures",
         "course.training",
         "course.diagnose",
+        "course.cheatsheet",
         "widgets",
     ],
 )
