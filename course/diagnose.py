@@ -131,10 +131,14 @@ def _features(message: str) -> str | None:
     return (
         f"The data has {got} features (values per sample, or per timestep), but the layer's kernel was built for "
         f"{want}. The last axis of the data must match the last number in `keras.Input(shape=...)`: change the "
-        f"model to {got} features, or select the {want} columns the model was built for. If the data holds the "
+        f"model to {got} features, or select the {want} column{'s' if want != '1' else ''} the model was built for. If the data holds the "
         "model's axes in another order (timesteps and features swapped), transpose them, `x = np.transpose(x, (0, 2, 1))`: "
         "a reshape would give the right shape with the values in the wrong places."
     )
+
+
+def _sizes(text: str) -> list:
+    return [None if part.strip() == "None" else int(part) for part in text.split(",") if part.strip()]
 
 
 def _expected_shape(message: str) -> str | None:
@@ -142,7 +146,21 @@ def _expected_shape(message: str) -> str | None:
     if not found:
         return None
     want, got = found.groups()
-    return (
+    try:
+        wanted, given = _sizes(want), _sizes(got)
+    except ValueError:
+        wanted, given = [], []
+    if len(wanted) == len(given) > 2 and None not in wanted[1:] and sorted(wanted[1:]) == sorted(given[1:]) and wanted[1:] != given[1:]:
+        return (
+            f"The model expects each batch as ({want}) and got ({got}): the same sizes in another order, so the "
+            "axes are swapped (timesteps and features, most often). Put them in the model's order with a transpose, "
+            "e.g. `x = np.transpose(x, (0, 2, 1))`; a reshape would give the right shape with the values in the wrong places."
+        )
+    squeezed = ""
+    if wanted and len(given) == len(wanted) - 1 and wanted[-1] == 1:
+        squeezed = (f"(Keras drops a trailing axis of size 1 before it compares, so your array was probably "
+                    f"({got}, 1).) ")
+    return squeezed + (
         f"The model expects each batch as ({want}) and got ({got}). Compare axis by axis: the first is the batch "
         "(None means any size); the others must match `keras.Input(shape=...)`. Reshape the data "
         "(e.g. `np.expand_dims`) or rebuild the model on the data's shape."
@@ -159,7 +177,7 @@ def _axis_value(message: str) -> str | None:
     return (
         f"The layer was built for {want} features (the last axis) but the data has {have}: its kernel has "
         f"one row per feature, so the counts must agree. The last number of `keras.Input(shape=...)` must be the "
-        f"last axis of the data: rebuild the model on {have} features, or select the {want} columns it was built for."
+        f"last axis of the data: rebuild the model on {have} features, or select the {want} column{'s' if want != '1' else ''} it was built for."
     )
 
 
@@ -291,8 +309,8 @@ class Diagnosis:
         verdict = "accepted" if self.ok else "rejected"
         lines = [f"data {self.data_shape} into a model expecting {_shape_words(self.expected)}: {verdict}"]
         lines += [text for text in (self.problem, self.fix) if text]
-        if self.suggested_shape is not None:
-            lines.append(f"use shape {self.suggested_shape}: {self.code}")
+        if self.suggested_shape is not None and str(self.suggested_shape) not in self.fix:
+            lines.append(f"suggested shape {self.suggested_shape}: {self.code}")
         return "\n".join(lines)
 
 
@@ -346,7 +364,9 @@ _LAST_AXIS_ONLY = {"Dense", "SimpleRNN", "LSTM", "GRU", "Dropout", "Activation"}
 
 
 def _last_axis_stack(model) -> bool:
-    if type(model).__name__ not in ("Sequential", "Functional"):
+    """A Sequential model of Dense and recurrent layers only. (A functional model also checks
+    every size of its Input before the layers run, so it is always traced.)"""
+    if type(model).__name__ != "Sequential":
         return False
     kinds = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
     if not kinds or any(kind not in _LAST_AXIS_ONLY for kind in kinds):
@@ -354,28 +374,29 @@ def _last_axis_stack(model) -> bool:
     return all(len(layer._inbound_nodes) == 1 for layer in model.layers)  # one chain, no shared layers
 
 
-def _traces(model, seen: tuple, shortcut: bool = True) -> bool:
-    """Whether the model's layers can compute on batches of shape ``seen``.
+def _traces(model, batch_shape: tuple, seen: tuple, shortcut: bool = True) -> bool:
+    """Whether the model accepts batches of ``batch_shape`` (``seen``: the same after Keras's
+    silent trailing-axis adjustment).
 
-    A plain stack of Dense and recurrent layers needs only the last axis to match (the rule is
-    checked against Keras by the tests). Any other model is traced once on a symbolic placeholder
-    of that shape (TensorFlow's static shape inference), so nothing is computed on data; the
-    answer is cached per model and shape.
+    A Sequential stack of Dense and recurrent layers needs only the last axis to match (the rule
+    is checked against Keras by the tests). Any other model is called once on a symbolic
+    placeholder of that shape (TensorFlow's static shape inference, with Keras's own input checks),
+    so nothing is computed on data; the answer is cached per model and shape.
     """
     if shortcut and _last_axis_stack(model):
         return seen[-1] == tuple(model.inputs[0].shape)[-1]
     cache = _TRACES.setdefault(model, {})
-    if seen not in cache:
+    if batch_shape not in cache:
         import tensorflow as tf
 
         _keras()
-        spec = tf.TensorSpec(seen, tf.float32)
+        spec = tf.TensorSpec(batch_shape, tf.float32)
         try:
             tf.function(lambda x: model(x, training=False)).get_concrete_function(spec)
-            cache[seen] = True
+            cache[batch_shape] = True
         except Exception:  # noqa: BLE001 - any failure to trace means Keras rejects the shape
-            cache[seen] = False
-    return cache[seen]
+            cache[batch_shape] = False
+    return cache[batch_shape]
 
 
 def _seen_as(shape: tuple, expected: tuple) -> tuple | None:
@@ -402,7 +423,7 @@ def _verdict(shape: tuple, expected: tuple, model) -> tuple[bool, tuple | None, 
     if not differ:
         return True, seen, []
     batch = expected[0]
-    return _traces(model, (batch, *seen[1:])), seen, differ
+    return _traces(model, (batch, *shape[1:]), seen), seen, differ
 
 
 def _accepted(shape: tuple, expected: tuple, model, stateful: bool) -> bool:
@@ -448,6 +469,14 @@ def _transposition(shape: tuple, target: tuple) -> tuple | None:
         left.remove(match)
         order.append(match)
     return tuple(order)
+
+
+def _reshape_scrambles(shape: tuple, code: str) -> bool:
+    """Whether a plain reshape would differ from the transposition in ``code``: it does when two
+    axes longer than 1 change their order."""
+    order = [int(n) for n in re.findall(r"\d+", code.split("(x,", 1)[1])]
+    moved = [axis for axis in order if shape[axis] > 1]
+    return moved != sorted(moved)
 
 
 def _suggest(shape: tuple, expected: tuple, model, stateful: bool) -> tuple[tuple | None, str]:
@@ -543,6 +572,10 @@ def diagnose(data_shape, model) -> Diagnosis:
             suggested = seen if seen != shape else None
             code = _fix_code(shape, seen) if suggested else ""
             fix = f"Use `{code}` to make the axis explicit." if suggested else "Build the model on the data's shape to say so: " + f"keras.Input(shape={tuple(seen[1:])})."
+            if len(seen) == 3 and seen[1] == 1 and expected[1] not in (None, 1):
+                fix += (f" If the rows are consecutive steps of one series, cut them into windows of {expected[1]} steps instead "
+                        f"(`keras.utils.timeseries_dataset_from_array(x, None, sequence_length={expected[1]})`): "
+                        "then each sample really holds a sequence.")
             return Diagnosis(ok=True, problem=" ".join(notes), fix=fix, suggested_shape=suggested, code=code, **result)
         return Diagnosis(ok=True, problem="", fix=f"Nothing to fix: the model reads batches of {_shape_words((batch, *seen[1:]))}, one sample per row of the data.",
                          suggested_shape=None, **result)
@@ -570,7 +603,11 @@ def diagnose(data_shape, model) -> Diagnosis:
         how = "the same axes in the model's order" if code.startswith("x = np.transpose") else "the same values, arranged as the model reads them"
         fix = f"Use shape {suggested}: {how}, `{code}`."
         if code.startswith("x = np.transpose"):
-            fix += " A reshape would give the right shape with the values in the wrong places."
+            fix += (" A reshape would give the right shape with the values in the wrong places." if _reshape_scrambles(shape, code)
+                    else " (Here a reshape gives the same array, because the axis that moves has size 1.)")
+        elif len(shape) == len(suggested) and shape[-1] > 1 and suggested[-1] != shape[-1]:
+            fix += (f" Check that this is what you mean: it turns {shape[-1]} features per step into {suggested[-1]}, "
+                    "so values of different features end up side by side. If the features are right, the model's Input is not.")
         return Diagnosis(ok=False, problem=problem, fix=fix, suggested_shape=suggested, code=code, **result)
     windowing = _windowing_advice(shape, expected)
     if windowing and values < needed:
@@ -661,7 +698,8 @@ def _equation(layer, kind: str, params: int) -> str | None:
 def _weight_name(weight, layer) -> str:
     """The weight's path inside its layer: ``kernel``, or ``forward_lstm/lstm_cell/kernel`` in a wrapper."""
     path = getattr(weight, "path", weight.name)
-    return path[len(layer.name) + 1:] if path.startswith(layer.name + "/") else path
+    marker = layer.name + "/"  # a Sequential model puts its own name in front: "model/layer/kernel"
+    return path.split(marker, 1)[1] if marker in path else path
 
 
 def explore(model) -> ModelReport:
@@ -719,15 +757,15 @@ GALLERY: tuple[BrokenSetup, ...] = (
     ),
     BrokenSetup(
         "Timesteps and features swapped",
-        "Sequences of 10 steps of one value, stored as 1 step of 10 values.",
-        "x = np.zeros((64, 1, 10), 'float32')\n"
-        "model = keras.Sequential([keras.Input(shape=(10, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])\n"
+        "Sequences of 10 steps of 2 sensors, stored sensor by sensor: 2 rows of 10 values per sample.",
+        "x = np.zeros((64, 2, 10), 'float32')\n"
+        "model = keras.Sequential([keras.Input(shape=(10, 2)), keras.layers.LSTM(8), keras.layers.Dense(1)])\n"
         "model.predict(x, verbose=0)\n",
-        "x = np.zeros((64, 1, 10), 'float32')\n"
-        "x = np.transpose(x, (0, 2, 1))  # (64, 10, 1); a reshape would scramble the steps\n"
-        "model = keras.Sequential([keras.Input(shape=(10, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])\n"
+        "x = np.zeros((64, 2, 10), 'float32')\n"
+        "x = np.transpose(x, (0, 2, 1))  # (64, 10, 2); a reshape would mix the two sensors' values\n"
+        "model = keras.Sequential([keras.Input(shape=(10, 2)), keras.layers.LSTM(8), keras.layers.Dense(1)])\n"
         "model.predict(x, verbose=0)\n",
-        (64, 1, 10),
+        (64, 2, 10),
     ),
     BrokenSetup(
         "The removed batch_input_shape",

@@ -461,8 +461,12 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
             colour = "#9e9e9e" if verdict is None else ("#2e7d32" if verdict.ok else "#b71c1c")
         else:
             colour = LAYER_COLOURS.get(kind, "#9d755d") if index < len(stages) - 1 else LAYER_COLOURS["output"]
-        blocks.append(dict(type="rect", x0=index - 0.4, x1=index + 0.4, y0=-half, y1=half, fillcolor=colour, opacity=0.35, line=dict(width=0)))
+        edge = dict(color=colour, width=3, dash="dot") if kind == "data" else dict(width=0)
+        blocks.append(dict(type="rect", x0=index - 0.4, x1=index + 0.4, y0=-half, y1=half, fillcolor=colour, opacity=0.35, line=edge))
         count = "" if kind in ("data", "Input") else f"<br>{params:,} params"
+        if kind == "data" and verdict is not None:
+            seen = getattr(verdict, "seen_as", None)
+            count = f"<br>Keras reads {seen}" if seen and tuple(seen) != tuple(shape) else ("" if verdict.ok else "<br>rejected")
         notes.append(dict(x=index, y=0, text=f"<b>{name}</b><br>{kind}<br>{_ribbon_text(shape)}{count}", showarrow=False, font=dict(size=11)))
         hover_text.append(f"{name} ({kind}): {_ribbon_text(shape)}" + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else "")))
     count = len(stages)

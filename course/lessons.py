@@ -30,8 +30,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(5, "Windowing a series", "notebooks/05_windowing.ipynb", ("Q15", "Q20", "M8"), "WindowExplorer", True),
     Lesson(6, "LSTM units", "notebooks/06_lstm_units.ipynb", ("Q8", "Q14", "Q16", "Q17", "M3", "M4", "M5", "M6"), "UnitsExplorer", True),
     Lesson(7, "Stateful LSTMs", "notebooks/07_stateful_lstms.ipynb", ("Q7", "Q8", "Q9", "M2", "M8"), "StatefulExplorer", True),
-    Lesson(8, "The shape doctor", "notebooks/08_shape_doctor.ipynb", (), "ShapeDoctor", False),
-    Lesson(9, "Wrap-up and cheat sheet", "notebooks/09_wrap_up.ipynb", (), "all of them", False),
+    Lesson(8, "The shape doctor", "notebooks/08_shape_doctor.ipynb", (), "ShapeDoctor, ErrorGallery", True),
+    Lesson(9, "Wrap-up and cheat sheet", "notebooks/09_wrap_up.ipynb", (), "all of them", True),
 )
 
 

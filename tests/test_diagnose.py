@@ -56,6 +56,17 @@ def _conv(keras):
     ])
 
 
+def _functional_lstm(keras):
+    inputs = keras.Input(shape=(3, 1))
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(4)(inputs)))
+
+
+def _functional_normalised(keras):
+    inputs = keras.Input(shape=(6, 1))
+    hidden = keras.layers.LSTM(4)(keras.layers.LayerNormalization()(inputs))
+    return keras.Model(inputs, keras.layers.Dense(1)(hidden))
+
+
 def _stateful_lstm(keras):
     return keras.Sequential([keras.Input(batch_shape=(4, 3, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
 
@@ -68,6 +79,7 @@ MODELS = {
     "dense": _dense, "dense_one_feature": _dense_one, "dense_on_sequences": _dense_on_sequences, "lstm": _lstm,
     "stacked_gru": _stacked_gru, "rnn_any_length": _rnn_any_length, "functional_flatten": _flatten, "conv1d": _conv,
     "stateful_lstm": _stateful_lstm, "stateful_gru": _stateful_gru,
+    "functional_lstm": _functional_lstm, "functional_normalised": _functional_normalised,
 }
 
 
@@ -96,7 +108,8 @@ def _shapes_for(expected):
 CASES = [(name, shape) for name, build in MODELS.items() for shape in _shapes_for(
     {"dense": (None, 3), "dense_one_feature": (None, 1), "dense_on_sequences": (None, 5, 3), "lstm": (None, 3, 1),
      "stacked_gru": (None, 5, 2), "rnn_any_length": (None, None, 2), "functional_flatten": (None, 4, 2),
-     "conv1d": (None, 6, 2), "stateful_lstm": (4, 3, 1), "stateful_gru": (2, 4, 2)}[name])]
+     "conv1d": (None, 6, 2), "stateful_lstm": (4, 3, 1), "stateful_gru": (2, 4, 2),
+     "functional_lstm": (None, 3, 1), "functional_normalised": (None, 6, 1)}[name])]
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +149,7 @@ def test_a_direct_call_accepts_what_predict_accepts(keras, built, name, shape):
 
 def test_the_grid_is_broad():
     assert len(CASES) >= 250
-    assert len(MODELS) >= 10
+    assert len(MODELS) >= 12
 
 
 @pytest.mark.parametrize("name,shape", CASES, ids=lambda value: str(value).replace(" ", ""))
@@ -168,18 +181,30 @@ def test_the_last_axis_rule_for_plain_stacks_is_what_tracing_finds(built, name):
     for shape in _shapes_for(expected):
         seen = doctor._seen_as(shape, expected)
         if seen is not None:
-            batched = (expected[0], *seen[1:])
-            assert doctor._traces(model, batched) == doctor._traces(model, batched, shortcut=False), shape
+            batched = (expected[0], *shape[1:])
+            assert doctor._traces(model, batched, seen) == doctor._traces(model, batched, seen, shortcut=False), shape
 
 
 def test_other_models_are_traced(built):
-    assert not doctor._last_axis_stack(built["conv1d"]) and not doctor._last_axis_stack(built["functional_flatten"])
+    for name in ("conv1d", "functional_flatten", "functional_lstm"):  # a functional model also checks its Input's sizes
+        assert not doctor._last_axis_stack(built[name])
+
+
+def test_a_functional_model_checks_its_timesteps_and_a_sequential_one_does_not(keras, built):
+    assert not doctor.diagnose((8, 5, 1), built["functional_lstm"]).ok and not keras_accepts(keras, built, "functional_lstm", (8, 5, 1))
+    assert doctor.diagnose((8, 5, 1), built["lstm"]).ok and keras_accepts(keras, built, "lstm", (8, 5, 1))
+    one_step = doctor.diagnose((8, 1), built["functional_normalised"])  # Keras's input check lets (N, 1) through
+    assert one_step.ok == keras_accepts(keras, built, "functional_normalised", (8, 1)) is True
+    assert "timeseries_dataset_from_array" in one_step.fix
 
 
 def test_suggestions_cover_the_classic_fixes(built):
     assert doctor.diagnose((8, 3), built["lstm"]).suggested_shape == (8, 3, 1)  # accepted, made explicit
     swapped = doctor.diagnose((8, 1, 3), built["lstm"])
     assert not swapped.ok and swapped.suggested_shape == (8, 3, 1) and "transpose" in swapped.code
+    assert "a reshape gives the same array" in swapped.fix  # the moving axis has size 1
+    sensors = doctor.diagnose((8, 2, 5), built["stacked_gru"])
+    assert sensors.code == "x = np.transpose(x, (0, 2, 1))" and "values in the wrong places" in sensors.fix
     flat = doctor.diagnose((8, 10), built["stacked_gru"])
     assert not flat.ok and flat.suggested_shape == (8, 5, 2) and flat.code == "x = x.reshape(len(x), 5, 2)"
     features = doctor.diagnose((8, 4), built["dense"])
@@ -294,3 +319,18 @@ def test_explore_uses_the_formula_only_where_it_holds(keras):
     assert kinds["Bidirectional"].equation is None
     lstm = doctor.explore(_lstm(keras)).layers[0]
     assert lstm.equation == "4 × (1×4 + 4×4 + 4) = 96"
+
+
+def test_swapped_axes_in_a_functional_model_are_explained_as_a_transpose(keras):
+    inputs = keras.Input(shape=(24, 4))
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(16)(inputs)))
+    with pytest.raises(Exception) as caught:
+        model.predict(np.zeros((20, 4, 24), "float32"), verbose=0)
+    explanation = doctor.explain_error(caught.value)
+    assert "np.transpose(x, (0, 2, 1))" in explanation
+    assert doctor.diagnose((20, 4, 24), model).code == "x = np.transpose(x, (0, 2, 1))"
+
+
+def test_weight_names_are_the_layers_own(keras):
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, name="d")], name="seq")
+    assert doctor.explore(model).layers[0].weights == {"kernel": (3, 2), "bias": (2,)}

@@ -633,6 +633,17 @@ def test_a_series_too_short_for_one_batch_is_explained():
     assert "cannot fill even one batch" in explorer.problem
 
 
+def test_stateful_code_trains_on_the_stream_layout():
+    explorer = StatefulExplorer(n_steps=60, batch_size=3, timesteps=4, units=5)
+    namespace = {}
+    exec(explorer.code(), namespace)
+    assert namespace["x"].shape == (15, 4, 1) and namespace["y"].shape == (15, 1)
+    assert namespace["model"].count_params() == explorer.model.count_params()
+    chunks = namespace["layout"].reshape(-1, 4)
+    assert all(chunks[3 + i, 0] == chunks[i, -1] + 1 for i in range(3))  # row i of batch 2 continues row i of batch 1
+    assert np.allclose(namespace["y"][:, 0], namespace["series"][chunks[:, -1] + 1])
+
+
 def test_stateful_legacy_code_is_the_keras_2_spelling():
     assert "batch_input_shape=(3, 5, 1)" in StatefulExplorer().legacy_code()
 

@@ -121,9 +121,9 @@ class ShapeDoctor(CourseWidget):
         """Keras 3 code: the data, the model, the doctor's fix and a prediction that runs."""
         shape = doctor.parse_shape(self.data_shape)
         spec = self.current_spec()
-        lines = ["import numpy as np", ""]
-        lines.append(f"x = np.zeros({shape}, 'float32')  # your data")
+        lines = ["import numpy as np"]
         lines.append(models.to_code(spec) if spec is not None else "# model = your model, built on keras.Input\n")
+        lines.append(f"x = np.zeros({shape}, 'float32')  # your data")
         result = doctor.diagnose(shape, self.model)
         if result.code and result.suggested_shape is not None:
             lines.append(f"{result.code}  # the doctor's fix: {result.suggested_shape}")
