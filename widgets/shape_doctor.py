@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as W
 import traitlets
@@ -10,6 +11,11 @@ import traitlets
 from course import diagnose as doctor
 from course import models, shapes
 from widgets._base import CourseWidget, refresh_figure, show_message
+
+
+def _words_html(text: str) -> str:
+    """Plain text with `code` spans, as HTML."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _pre(text: str) -> str:
@@ -103,8 +109,8 @@ class ShapeDoctor(CourseWidget):
             head = f"❌ <b>Keras rejects data of shape {result.data_shape}</b>"
         lines = [head, f"The model reads batches of <code>{html.escape(str(_words(result.expected)))}</code>."]
         if result.problem:
-            lines.append(html.escape(result.problem))
-        lines.append("<b>Fix:</b> " + html.escape(result.fix.split("\n")[0]))
+            lines.append(_words_html(result.problem))
+        lines.append("<b>Fix:</b> " + _words_html(result.fix.split("\n")[0]))
         if result.suggested_shape is not None:
             lines.append(f"<b>Suggested shape:</b> <code>{result.suggested_shape}</code>")
         return "<br>".join(lines)
@@ -115,7 +121,7 @@ class ShapeDoctor(CourseWidget):
             count = layer.equation or f"{layer.params:,}"
             rows.append(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{_words(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>")
         rows.append(f"<tr><td colspan=3><b>total</b></td><td><b>{self.report.total:,}</b> (count_params(): {self.report.keras_total:,})</td></tr>")
-        return "<table>" + "".join(rows) + "</table>"
+        return '<table style="border-spacing:14px 2px">' + "".join(rows) + "</table>"
 
     def code(self) -> str:
         """Keras 3 code: the data, the model, the doctor's fix and a prediction that runs."""
@@ -177,10 +183,10 @@ class ErrorGallery(CourseWidget):
         self.story.value = f"<b>{html.escape(setup.title)}</b>: {html.escape(setup.story)}"
         said = doctor.error_summary(error) if error is not None else "(no error: this Keras accepts it)"
         self.keras_side.value = "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
-        doctor_says = [f"<b>The doctor</b><br>{html.escape(doctor.explain_error(error))}" if error is not None else ""]
+        doctor_says = [f"<b>The doctor</b><br>{_words_html(doctor.explain_error(error))}" if error is not None else ""]
         if model is not None and setup.data_shape is not None:
             verdict = doctor.diagnose(setup.data_shape, model)
-            doctor_says.append(f"<br><b>diagnose{setup.data_shape}</b>: {html.escape(verdict.problem)} {html.escape(verdict.fix.splitlines()[0])}")
+            doctor_says.append(f"<br><b>diagnose{setup.data_shape}</b>: {_words_html(verdict.problem)} {_words_html(verdict.fix.splitlines()[0])}")
         doctor_says.append("<br><b>The Keras 3 way</b> (runs)" + _pre(setup.fixed))
         self.doctor_side.value = "".join(doctor_says)
         show_message(self.message, "", "info")
