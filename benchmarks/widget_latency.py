@@ -24,7 +24,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from widgets import BatchExplorer, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
+from widgets import BatchExplorer, ErrorGallery, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 
@@ -39,6 +39,8 @@ def random_change(widget, rng: random.Random):
     half the time, type a new data shape)."""
     if isinstance(widget, ShapeDoctor) and rng.random() < 0.5:
         return "data_shape", typed_shape(rng)
+    if isinstance(widget, ErrorGallery):  # its one control is the menu of set-ups
+        return "case", rng.choice([case for case in widget.CHOICES["case"] if case != widget.case])
     name = rng.choice(list(widget.LIMITS))
     low, high = widget.LIMITS[name]
     value = rng.randint(low, high)
@@ -86,6 +88,7 @@ FACTORIES = {
     "UnitsExplorer": UnitsExplorer,  # runs the real layer over the sequence at every move
     "StatefulExplorer": StatefulExplorer,
     "ShapeDoctor": lambda: ShapeDoctor(stateful=True),  # typed shapes and model controls; traces the model where axes differ
+    "ErrorGallery": ErrorGallery,  # switching set-ups; each runs for real once (the warm-up), then is reused
 }
 
 

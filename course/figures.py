@@ -33,9 +33,10 @@ LAYER_COLOURS = {"Input": "#4c78a8", "Dense": "#f58518", "SimpleRNN": "#54a24b",
 
 
 def shape_text(shape, batch_size=None) -> str:
-    """A tensor shape as the course writes it: ``(batch, 3)``, or ``(5, 3)`` for a known batch."""
+    """A tensor shape as the course writes it: ``(batch, 3)``, or ``(5, 3)`` for a known batch;
+    another open axis (``None``, e.g. any number of timesteps) reads ``any``."""
     first = "batch" if batch_size is None else str(batch_size)
-    rest = [str(size) for size in shape[1:]]
+    rest = ["any" if size is None else str(size) for size in shape[1:]]
     if shape and shape[0] is not None:
         first = str(shape[0])
     return "(" + ", ".join([first, *rest]) + ")"
@@ -437,10 +438,6 @@ def capacity_plot(final_losses: dict, noise_floor: float | None = None, title: s
     return go.Figure(data=traces, layout=layout)
 
 
-def _ribbon_text(shape) -> str:
-    return "(" + ", ".join("batch" if i == 0 and size is None else ("any" if size is None else str(size)) for i, size in enumerate(shape)) + ")"
-
-
 def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
     """Any model as a ribbon of tensors, left to right: (your data,) the input, then every layer
     with its output shape and parameters; each block's height grows with its last axis.
@@ -467,8 +464,8 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
         if kind == "data" and verdict is not None:
             seen = getattr(verdict, "seen_as", None)
             count = f"<br>Keras reads {seen}" if seen and tuple(seen) != tuple(shape) else ("" if verdict.ok else "<br>rejected")
-        notes.append(dict(x=index, y=0, text=f"<b>{name}</b><br>{kind}<br>{_ribbon_text(shape)}{count}", showarrow=False, font=dict(size=11)))
-        hover_text.append(f"{name} ({kind}): {_ribbon_text(shape)}" + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else "")))
+        notes.append(dict(x=index, y=0, text=f"<b>{name}</b><br>{kind}<br>{shape_text(shape)}{count}", showarrow=False, font=dict(size=11)))
+        hover_text.append(f"{name} ({kind}): {shape_text(shape)}" + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else "")))
     count = len(stages)
     traces = [
         dict(type="scatter", x=[x for i in range(1, count) for x in (i - 0.6, i - 0.4, None)], y=[y for _ in range(1, count) for y in (0, 0, None)],

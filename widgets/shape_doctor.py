@@ -9,7 +9,7 @@ import ipywidgets as W
 import traitlets
 
 from course import diagnose as doctor
-from course import models, shapes
+from course import figures, models, shapes
 from widgets._base import CourseWidget, refresh_figure, show_message
 
 
@@ -107,7 +107,7 @@ class ShapeDoctor(CourseWidget):
                 head += f" (it computes on {result.seen_as})"
         else:
             head = f"❌ <b>Keras rejects data of shape {result.data_shape}</b>"
-        lines = [head, f"The model reads batches of <code>{html.escape(str(_words(result.expected)))}</code>."]
+        lines = [head, f"The model reads batches of <code>{html.escape(str(figures.shape_text(result.expected)))}</code>."]
         if result.problem:
             lines.append(_words_html(result.problem))
         lines.append("<b>Fix:</b> " + _words_html(result.fix.split("\n")[0]))
@@ -119,7 +119,7 @@ class ShapeDoctor(CourseWidget):
         rows = ["<tr><th>layer</th><th>kind</th><th>output shape</th><th>parameters</th></tr>"]
         for layer in self.report.layers:
             count = layer.equation or f"{layer.params:,}"
-            rows.append(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{_words(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>")
+            rows.append(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{figures.shape_text(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>")
         rows.append(f"<tr><td colspan=3><b>total</b></td><td><b>{self.report.total:,}</b> (count_params(): {self.report.keras_total:,})</td></tr>")
         return '<table style="border-spacing:14px 2px">' + "".join(rows) + "</table>"
 
@@ -139,10 +139,6 @@ class ShapeDoctor(CourseWidget):
         else:
             lines += ["# No reshape fits this model:"] + [f"# {line}" for line in result.fix.splitlines()]
         return "\n".join(lines) + "\n"
-
-
-def _words(shape) -> str:
-    return "(" + ", ".join("batch" if i == 0 and size is None else ("any" if size is None else str(size)) for i, size in enumerate(shape)) + ")"
 
 
 class ErrorGallery(CourseWidget):
