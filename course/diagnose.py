@@ -387,9 +387,9 @@ def _traces(model, batch_shape: tuple, seen: tuple, shortcut: bool = True) -> bo
         return seen[-1] == tuple(model.inputs[0].shape)[-1]
     cache = _TRACES.setdefault(model, {})
     if batch_shape not in cache:
+        _keras()  # quiets TensorFlow before its import (a no-op once a model exists)
         import tensorflow as tf
 
-        _keras()
         spec = tf.TensorSpec(batch_shape, tf.float32)
         try:
             tf.function(lambda x: model(x, training=False)).get_concrete_function(spec)
@@ -440,7 +440,7 @@ def _fill(values: int, expected: tuple) -> tuple | None:
     if not free:
         return tuple(expected[1:]) if values == known else None
     rest = values // known
-    filled = [size for size in expected[1:]]
+    filled = list(expected[1:])
     for n, i in enumerate(free):
         filled[i] = rest if n == 0 else 1
     return tuple(filled)
