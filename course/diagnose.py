@@ -496,8 +496,8 @@ def _suggest(shape: tuple, expected: tuple, model, stateful: bool) -> tuple[tupl
     return None, ""
 
 
-def _windowing_advice(shape: tuple, expected: tuple) -> str | None:
-    """Advice for data that is one long series rather than sequences, for a sequence model."""
+def _windowing_advice(shape: tuple, expected: tuple) -> tuple[str, str] | None:
+    """(advice, code) for data that is one long series rather than sequences, for a sequence model."""
     if len(expected) != 3:
         return None
     timesteps, features = expected[1], expected[2]
@@ -509,13 +509,14 @@ def _windowing_advice(shape: tuple, expected: tuple) -> str | None:
         return (
             f"This looks like one series of {shape[0]} steps, too short for even one window of {window} steps "
             f"plus a target: collect a longer series or build the model on fewer timesteps."
-        )
+        ), ""
     windows = data.count_windows(shape[0], window)
+    code = data.windowing_code(window)
     return (
         f"This looks like one series of {shape[0]} steps, not a set of sequences. No reshape makes sequences of it: "
         f"cut it into overlapping windows of {window} steps, which gives {windows} windows of shape ({window}, {features}) "
-        f"with the next step as each one's target:\n" + data.windowing_code(window)
-    )
+        f"with the next step as each one's target:\n" + code
+    ), code
 
 
 def diagnose(data_shape, model) -> Diagnosis:
@@ -539,7 +540,7 @@ def diagnose(data_shape, model) -> Diagnosis:
     if ok:
         if stateful and batch and shape[0] % batch:
             keep = shape[0] // batch * batch
-            divisors = [d for d in range(1, min(shape[0], 64) + 1) if shape[0] % d == 0]
+            divisors = shapes.divisors(shape[0], up_to=64)
             problem = (
                 f"The model is stateful with batches of exactly {batch} sequences, one carried state per row, and "
                 f"{shape[0]} samples do not split into whole batches: the last batch would hold {shape[0] % batch}, "
@@ -611,7 +612,8 @@ def diagnose(data_shape, model) -> Diagnosis:
         return Diagnosis(ok=False, problem=problem, fix=fix, suggested_shape=suggested, code=code, **result)
     windowing = _windowing_advice(shape, expected)
     if windowing and values < needed:
-        return Diagnosis(ok=False, problem=problem, fix=windowing, suggested_shape=None, code=data.windowing_code(expected[1] or 10), **result)
+        advice, code = windowing
+        return Diagnosis(ok=False, problem=problem, fix=advice, suggested_shape=None, code=code, **result)
     per = "too few values" if values < needed else "too many values" if values > needed else "yet no arrangement of them fits the layers"
     fix = (
         f"Each sample holds {values} values and the model reads {needed} per sample: {per} for any reshape "

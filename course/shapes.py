@@ -27,6 +27,7 @@ __all__ = [
     "descent_flavour",
     "sequence_layouts",
     "gate_breakdown",
+    "divisors",
 ]
 
 
@@ -42,6 +43,12 @@ def check_size(name: str, value, minimum: int = 1) -> int:
             )
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
     return int(value)
+
+
+def divisors(n: int, up_to: int | None = None) -> list[int]:
+    """The batch sizes (up to ``up_to``) that split ``n`` sequences into whole batches."""
+    n = check_size("n", n)
+    return [d for d in range(1, min(n, up_to or n) + 1) if n % d == 0]
 
 
 def dense_params(features: int, units: int, use_bias: bool = True) -> int:

@@ -168,3 +168,10 @@ def test_gate_breakdown_sums_to_the_layer(layer, gates, features, units):
 def test_gate_breakdown_refuses_dense():
     with pytest.raises(ValueError, match="recurrent kind"):
         shapes.gate_breakdown("Dense", 3, 4)
+
+
+@pytest.mark.parametrize("n, up_to", [(10, None), (30, 64), (12, 5), (1, None), (97, 16)])
+def test_divisors_split_into_whole_batches(n, up_to):
+    found = shapes.divisors(n, up_to)
+    assert found == [d for d in range(1, n + 1) if n % d == 0 and d <= (up_to or n)]
+    assert all(shapes.iterations_per_epoch(n, d) * d == n for d in found)

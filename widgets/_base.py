@@ -114,6 +114,12 @@ class CourseWidget(W.VBox):
         W.link((self, name), (control, "value"))
         return control
 
+    def checkbox(self, name: str, description: str, **kwargs) -> W.Checkbox:
+        """A Checkbox linked to boolean trait ``name``; the widget's trait is the link's source."""
+        control = W.Checkbox(description=description, indent=False, **kwargs)
+        W.link((self, name), (control, "value"))
+        return control
+
     def slider(self, name: str, description: str, **kwargs) -> W.IntSlider:
         """An IntSlider linked to trait ``name``; the widget's trait is the link's source."""
         low, high = self.LIMITS[name]

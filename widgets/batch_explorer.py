@@ -34,9 +34,7 @@ class BatchExplorer(CourseWidget):
             "batch_size": self.slider("batch_size", "batch size"),
             "epochs": self.slider("epochs", "epochs"),
         }
-        shuffle = W.Checkbox(description="shuffle each epoch", indent=False)
-        W.link((self, "shuffle"), (shuffle, "value"))
-        self.controls["shuffle"] = shuffle
+        self.controls["shuffle"] = self.checkbox("shuffle", "shuffle each epoch")
         self.train_button = W.Button(description="Train", icon="play", button_style="primary", tooltip="train a small model on these batches")
         self.train_button.on_click(lambda _button: self.train())
         self.summary = W.HTML()

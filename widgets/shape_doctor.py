@@ -55,9 +55,7 @@ class ShapeDoctor(CourseWidget):
             self.controls["layer"] = self.menu("layer", "model")
             for name, label in (("timesteps", "timesteps"), ("features", "features"), ("units", "units")):
                 self.controls[name] = self.slider(name, label)
-            stateful = W.Checkbox(description="stateful", indent=False, layout=W.Layout(width="7em"))
-            W.link((self, "stateful"), (stateful, "value"))
-            self.controls["stateful"] = stateful
+            self.controls["stateful"] = self.checkbox("stateful", "stateful", layout=W.Layout(width="7em"))
             self.controls["batch_size"] = self.slider("batch_size", "stateful batch size")
         self.verdict = W.HTML()
         self.fix_code = W.HTML()

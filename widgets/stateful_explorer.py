@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 import traitlets
 
-from course import data, figures, models
+from course import data, figures, models, shapes
 from widgets._base import CourseWidget, refresh_figure
 
 
@@ -34,9 +34,7 @@ class StatefulExplorer(CourseWidget):
             "timesteps": self.slider("timesteps", "timesteps"),
             "units": self.slider("units", "units"),
         }
-        shuffle = W.Checkbox(description="shuffle (as fit(shuffle=True) would)", indent=False)
-        W.link((self, "shuffle"), (shuffle, "value"))
-        self.controls["shuffle"] = shuffle
+        self.controls["shuffle"] = self.checkbox("shuffle", "shuffle (as fit(shuffle=True) would)")
         self.summary = W.HTML()
         self.advice = W.HTML()
         self.continuous = None
@@ -77,7 +75,7 @@ class StatefulExplorer(CourseWidget):
         rest = sequences % self.batch_size
         if rest == 0:
             return f"Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} would divide them evenly."
-        divisors = [d for d in range(1, min(sequences, 16) + 1) if sequences % d == 0]
+        divisors = shapes.divisors(sequences, up_to=16)
         return (
             f"⚠️ Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} leave a last batch of "
             f"{rest}: a stateful model fails there mid-epoch (\"Incompatible shapes: [{rest},…] vs. [{self.batch_size},…]\"). "

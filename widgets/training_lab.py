@@ -50,8 +50,7 @@ class TrainingLab(CourseWidget):
         self.flavour.observe(self._flavour_clicked, names="value")
         rate = W.FloatText(description="learning rate", step=0.01, style={"description_width": "initial"}, layout=W.Layout(width="14em"))
         W.link((self, "learning_rate"), (rate, "value"))
-        scale = W.Checkbox(description=f"scale it with the batch size (× batch / {REFERENCE_BATCH})", indent=False)
-        W.link((self, "scale_lr"), (scale, "value"))
+        scale = self.checkbox("scale_lr", f"scale it with the batch size (× batch / {REFERENCE_BATCH})")
         self.controls.update(flavour=self.flavour, learning_rate=rate, scale_lr=scale, epochs=self.slider("epochs", "epochs"), n_seeds=self.slider("n_seeds", "seeds"))
 
         self.buttons = {
