@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import traitlets
 
 from course import figures, models
+from widgets._figure import CourseFigure
+from widgets._lifecycle import register
 
 
 def friendly(exc: Exception) -> str:
@@ -69,10 +71,11 @@ class CourseWidget(W.VBox):
         self.message = message_box()
         self.problem = ""
         self.clamped = ""
-        self.figure = go.FigureWidget()
+        self.figure = CourseFigure()
         self.spec = None
         self.model = None
         super().__init__(**kwargs)
+        register(self)
 
     def rebuild(self, spec) -> None:
         """Build the Keras model for ``spec``, unless the current model already is that model

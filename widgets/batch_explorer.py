@@ -8,6 +8,7 @@ import traitlets
 
 from course import data, figures, models, shapes, training
 from widgets._base import CourseWidget, refresh_figure, show_message
+from widgets._figure import CourseFigure
 
 
 class BatchExplorer(CourseWidget):
@@ -38,7 +39,7 @@ class BatchExplorer(CourseWidget):
         self.train_button = W.Button(description="Train", icon="play", button_style="primary", tooltip="train a small model on these batches")
         self.train_button.on_click(lambda _button: self.train())
         self.summary = W.HTML()
-        self.loss_figure = go.FigureWidget()
+        self.loss_figure = CourseFigure()
         self.train_status = W.HTML()
         self.run = None
         self.children = [

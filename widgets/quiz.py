@@ -6,6 +6,8 @@ import html
 from typing import Callable
 
 import ipywidgets as W
+
+from widgets._lifecycle import register
 import traitlets
 
 from widgets._base import show_message
@@ -31,6 +33,7 @@ class Quiz(W.VBox):
 
     def __init__(self, question, answer: Callable, explanation=None, options=None, **kwargs):
         super().__init__(**kwargs)
+        register(self)
         self._question, self._answer, self._explanation, self.options = question, answer, explanation, options
         self.prompt = W.HTML()
         if options:

@@ -11,6 +11,7 @@ import traitlets
 
 from course import data, figures, models, shapes, training
 from widgets._base import CourseWidget, refresh_figure, show_message
+from widgets._figure import CourseFigure
 
 REFERENCE_BATCH = 32
 
@@ -67,9 +68,9 @@ class TrainingLab(CourseWidget):
         self.status = W.HTML()
         self.summary = W.HTML()
         self.statement = W.HTML()
-        self.throughput_figure = go.FigureWidget()
-        self.gap_figure = go.FigureWidget()
-        self.memory_figure = go.FigureWidget()
+        self.throughput_figure = CourseFigure()
+        self.gap_figure = CourseFigure()
+        self.memory_figure = CourseFigure()
         self.children = [
             W.HBox([self.controls["batch_size"], self.flavour], layout=W.Layout(flex_flow="row wrap")),
             W.HBox([rate, scale, self.controls["epochs"], self.controls["n_seeds"]], layout=W.Layout(flex_flow="row wrap")),

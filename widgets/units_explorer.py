@@ -9,6 +9,7 @@ import traitlets
 
 from course import figures, models, shapes, training
 from widgets._base import CourseWidget, layer_table_html, refresh_figure
+from widgets._figure import CourseFigure
 
 
 def demo_sequence(timesteps: int, features: int) -> np.ndarray:
@@ -39,7 +40,7 @@ class UnitsExplorer(CourseWidget):
             self.controls[name] = self.slider(name, label)
         self.breakdown = W.HTML()
         self.shapes_table = W.HTML()
-        self.matrices_figure = go.FigureWidget()
+        self.matrices_figure = CourseFigure()
         self.states = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),

@@ -11,6 +11,7 @@ import traitlets
 
 from course import data, figures, shapes, training
 from widgets._base import CourseWidget, refresh_figure, show_message
+from widgets._figure import CourseFigure
 
 
 class WindowExplorer(CourseWidget):
@@ -41,7 +42,7 @@ class WindowExplorer(CourseWidget):
         self.train_button.on_click(lambda _b: self.train())
         self.keras_status = W.HTML()
         self.train_status = W.HTML()
-        self.prediction_figure = go.FigureWidget()
+        self.prediction_figure = CourseFigure()
         self.fit = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
