@@ -44,9 +44,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # The runtime: exactly the pins Binder installs, then the course package itself, editable.
-$(RUNTIME_STAMP): binder/requirements.txt pyproject.toml | $(PY)
+$(RUNTIME_STAMP): binder/requirements.txt pyproject.toml course/server/settings.py | $(PY)
 	$(PIP) install -r binder/requirements.txt
 	$(PIP) install --no-deps -e .
+	$(PY) -m course.server.settings
 	@touch $@
 
 # The test tools on top; the pins are constraints, so no runtime version moves.

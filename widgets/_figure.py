@@ -15,14 +15,11 @@ from __future__ import annotations
 import json
 import os
 
-
 import plotly.graph_objects as go
 
-__all__ = ["CourseFigure", "BUNDLE_ENV", "plotly_loader"]
+from course.server.bundle import BUNDLE_ENV
 
-#: Set by the course's server extension in the environment its kernels inherit: the bundle's
-#: path below the server's base URL.
-BUNDLE_ENV = "COURSE_PLOTLY_BUNDLE"
+__all__ = ["CourseFigure", "plotly_loader"]
 
 
 def plotly_loader(bundle_path: str) -> str:
@@ -49,6 +46,3 @@ class CourseFigure(go.FigureWidget):
     from the Jupyter server where the course's extension serves it."""
 
     _esm = _esm_source()
-
-
-

@@ -35,8 +35,7 @@ def retired_banner_html(reason: str) -> str:
         'color:#663c00;padding:8px 12px;border-radius:4px;margin:4px 0">'
         f"<b>⏸ This lesson's kernel was stopped.</b> {html.escape(reason)} "
         "What you see here is a snapshot: its controls no longer respond. "
-        "To bring the lesson back, choose <b>Kernel &gt; Restart Kernel and Run All Cells…</b> "
-        "(or click the kernel name in the toolbar, pick Python 3, then <b>Run &gt; Run All Cells</b>)."
+        "To bring the lesson back, choose <b>Kernel &gt; Restart Kernel and Run All Cells…</b>"
         "</div>"
     )
 

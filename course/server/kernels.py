@@ -1,0 +1,132 @@
+"""At most ``max_kernels`` kernels at once: the least recently used ones are stopped.
+
+Every lesson's kernel imports TensorFlow (about 520 MB resident, 340 MB of it shared library
+pages), so a learner who follows the lessons' links and never closes a tab would pass Binder's
+2 GB by lesson 05. Whenever a kernel starts, this stops the least recently active kernels beyond
+the limit (never the new one, never a busy one). Before stopping a kernel it runs
+``widgets._lifecycle.retire_all`` there, so every course widget of that lesson shows a banner
+saying what happened and what to run, instead of sliders that silently do nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from traitlets import Int, Unicode
+from traitlets.config import LoggingConfigurable
+
+__all__ = ["KernelState", "KernelLimit", "kernels_to_stop", "retire_code", "REASON", "setup"]
+
+KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+
+REASON = (
+    "Each lesson's kernel holds TensorFlow, so to keep the whole course inside the memory Binder "
+    "gives you, the course keeps only the lessons you used most recently running."
+)
+
+
+@dataclass(frozen=True)
+class KernelState:
+    """What the policy needs to know of one running kernel."""
+
+    kernel_id: str
+    last_activity: str  # ISO time stamp, as the server reports it
+    execution_state: str
+
+
+def kernels_to_stop(kernels: list[KernelState], keep: int, started: str) -> list[str]:
+    """The ids of the kernels to stop so that at most ``keep`` run, the new kernel ``started``
+    among them: the least recently active first, never ``started`` itself, never a busy one."""
+    if keep < 1:
+        raise ValueError(f"keep at least one kernel running, not {keep}")
+    others = [k for k in kernels if k.kernel_id != started]  # the new one counts, listed yet or not
+    excess = len(others) + 1 - keep
+    if excess <= 0:
+        return []
+    candidates = sorted((k for k in others if k.execution_state != "busy"), key=lambda k: k.last_activity)
+    return [k.kernel_id for k in candidates[:excess]]
+
+
+def retire_code(reason: str) -> str:
+    """The code run in a kernel before it is stopped: only where the course's widgets were
+    imported, it turns them into a banner; it imports nothing new."""
+    return (
+        "import sys as _course_sys\n"
+        "_course_lifecycle = _course_sys.modules.get('widgets._lifecycle')\n"
+        "if _course_lifecycle is not None:\n"
+        f"    _course_lifecycle.retire_all({reason!r})\n"
+        "del _course_sys, _course_lifecycle\n"
+    )
+
+
+class KernelLimit(LoggingConfigurable):
+    """Configurable as ``KernelLimit.max_kernels`` in any Jupyter server config file."""
+
+    max_kernels = Int(2, config=True, help="How many kernels may run at once; the least recently used beyond it are stopped.")
+    retire_timeout = Int(10, config=True, help="Seconds to wait for a kernel to show its banner before stopping it anyway.")
+    reason = Unicode(REASON, config=True, help="Why the course stopped a lesson's kernel, as its banner says it.")
+
+    def __init__(self, kernel_manager, **kwargs):
+        super().__init__(**kwargs)
+        self.kernel_manager = kernel_manager
+        self._lock = asyncio.Lock()
+
+    def running(self) -> list[KernelState]:
+        return [
+            KernelState(model["id"], model.get("last_activity") or "", model.get("execution_state") or "")
+            for model in self.kernel_manager.list_kernels()
+        ]
+
+    async def enforce(self, started: str) -> list[str]:
+        """Stop the kernels beyond the limit now that ``started`` has started; return their ids."""
+        async with self._lock:
+            stopped = []
+            for kernel_id in kernels_to_stop(self.running(), self.max_kernels, started):
+                await self.retire(kernel_id)
+                try:
+                    await self.kernel_manager.shutdown_kernel(kernel_id)
+                except Exception as exc:  # noqa: BLE001 - a kernel that is already gone is fine
+                    self.log.warning("course: could not stop kernel %s: %s", kernel_id, exc)
+                    continue
+                self.log.info("course: stopped kernel %s to stay within %d kernels", kernel_id, self.max_kernels)
+                stopped.append(kernel_id)
+            return stopped
+
+    async def retire(self, kernel_id: str) -> None:
+        """Have the kernel's course widgets show the banner, and wait until the kernel is idle
+        again (its messages are then on their way to the browser)."""
+        try:
+            manager = self.kernel_manager.get_kernel(kernel_id)
+            client = manager.client()
+            client.start_channels()
+        except Exception as exc:  # noqa: BLE001
+            self.log.warning("course: could not reach kernel %s to retire its widgets: %s", kernel_id, exc)
+            return
+        try:
+            await client.execute_interactive(
+                retire_code(self.reason), silent=True, store_history=False, allow_stdin=False,
+                timeout=self.retire_timeout, output_hook=lambda message: None,
+            )
+        except Exception as exc:  # noqa: BLE001 - a kernel that does not answer is stopped anyway
+            self.log.warning("course: kernel %s did not retire its widgets: %s", kernel_id, exc)
+        finally:
+            client.stop_channels()
+
+
+def setup(serverapp) -> KernelLimit:
+    """Watch kernel starts on ``serverapp``'s event bus and enforce the limit after each."""
+    limit = KernelLimit(serverapp.kernel_manager, parent=serverapp, config=serverapp.config)
+
+    async def on_kernel_action(logger, schema_id: str, data: dict) -> None:
+        if data.get("action") == "start" and data.get("status") == "success" and data.get("kernel_id"):
+            # Let the server register the new kernel first; then stop the old ones.
+            await asyncio.sleep(0)
+            try:
+                await limit.enforce(data["kernel_id"])
+            except Exception:  # noqa: BLE001 - never take the server down
+                serverapp.log.exception("course: enforcing the kernel limit failed")
+
+    serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS, listener=on_kernel_action)
+    serverapp.log.info("course: at most %d kernels run at once", limit.max_kernels)
+    return limit
