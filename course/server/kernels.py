@@ -60,6 +60,17 @@ def retire_code(reason: str) -> str:
     )
 
 
+def async_client(manager):
+    """An asyncio client of ``manager``'s kernel with a session of its own: ``manager.client()``
+    is blocking (it would stall the server) and shares the manager's session, whose record of
+    message signatures would then reject messages as duplicates."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    client = AsyncKernelClient()
+    client.load_connection_info(manager.get_connection_info())
+    return client
+
+
 class KernelLimit(LoggingConfigurable):
     """Configurable as ``KernelLimit.max_kernels`` in any Jupyter server config file."""
 
@@ -97,8 +108,7 @@ class KernelLimit(LoggingConfigurable):
         """Have the kernel's course widgets show the banner, and wait until the kernel is idle
         again (its messages are then on their way to the browser)."""
         try:
-            manager = self.kernel_manager.get_kernel(kernel_id)
-            client = manager.client()
+            client = async_client(self.kernel_manager.get_kernel(kernel_id))
             client.start_channels()
         except Exception as exc:  # noqa: BLE001
             self.log.warning("course: could not reach kernel %s to retire its widgets: %s", kernel_id, exc)
