@@ -181,6 +181,17 @@ def test_postbuild_installs_the_course_without_touching_the_pins():
     assert re.search(r"pip install\b[^\n]*--no-deps[^\n]*(\s\.|-e \.)\s*$", text, re.M), text
 
 
+def test_binder_and_make_lab_install_the_course_jupyter_settings():
+    """The kernel limit, the served plotly bundle and the popup-free first lesson reach Binder,
+    any repo2docker image and ``make lab`` alike: each installs the same settings."""
+    post_build = (BINDER / "postBuild").read_text(encoding="utf-8")
+    lines = [line.strip() for line in post_build.splitlines() if line.strip() and not line.startswith("#")]
+    install = next(i for i, line in enumerate(lines) if re.search(r"pip install\b.*--no-deps", line))
+    assert "python -m course.server.settings" in lines[install + 1:], "postBuild must install the course's Jupyter settings after the package"
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^\t\$\(PY\) -m course\.server\.settings\s*$", makefile, re.M), "make lab's environment must get the settings too"
+
+
 def test_start_sets_the_tensorflow_variables_and_runs_the_command():
     text = (BINDER / "start").read_text(encoding="utf-8")
     assert re.search(r"^export TF_CPP_MIN_LOG_LEVEL=2\s*$", text, re.M)
