@@ -64,7 +64,7 @@ def test_the_limit_retires_and_stops_the_oldest_kernel(tmp_path):
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 
     async def scenario():
-        manager = MappingKernelManager(root_dir=str(tmp_path))
+        manager = MappingKernelManager(root_dir=str(tmp_path), connection_dir=str(tmp_path))
         limit = KernelLimit(manager, max_kernels=2)
         setup = (
             "import ipywidgets as W\n"
