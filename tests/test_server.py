@@ -140,7 +140,6 @@ def test_settings_install_into_a_prefix(tmp_path):
     lab = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.d/keras-shapes-course.json").read_text())
     assert len(written) == 2
     assert server["ServerApp"]["jpserver_extensions"] == {"course.server": True}
-    assert server["KernelLimit"]["max_kernels"] == 2
     assert lab["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
 
@@ -169,3 +168,17 @@ def test_figures_send_a_loader_where_the_server_serves_the_bundle():
     loader = _figure_esm({**env, bundle.BUNDLE_ENV: bundle.bundle_path()})
     assert len(loader.encode()) < 1_000 and bundle.bundle_path() in loader and "export default" in loader
     assert "jupyter-config-data" in loader  # the page's base URL, so it works behind a hub's prefix
+
+
+def test_the_extension_compresses_websockets_and_http():
+    from types import SimpleNamespace
+
+    from tornado.web import Application, GZipContentEncoding
+
+    from course.server import compression
+
+    app = SimpleNamespace(web_app=Application([]))
+    compression.setup(app)
+    compression.setup(app)  # twice changes nothing
+    assert app.web_app.settings["websocket_compression_options"] == {}
+    assert app.web_app.transforms.count(GZipContentEncoding) == 1

@@ -7,6 +7,7 @@ practitioner who ``pip install``\\ s the package into their own Jupyter gets non
 
 - :mod:`course.server.bundle` serves plotly's widget bundle over HTTP, once per page, and tells
   the kernels where it is (``widgets._figure`` reads that).
+- :mod:`course.server.compression` compresses websockets and HTTP answers.
 - :mod:`course.server.kernels` keeps at most ``KernelLimit.max_kernels`` kernels running, and
   before it stops one it has that kernel's widgets say so.
 """
@@ -21,7 +22,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    from course.server import bundle, kernels
+    from course.server import bundle, compression, kernels
 
     bundle.setup(serverapp)
+    compression.setup(serverapp)
     kernels.setup(serverapp)

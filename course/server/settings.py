@@ -3,8 +3,7 @@
 ``make lab``, ``binder/postBuild`` (so Binder and any repo2docker image) run
 ``python -m course.server.settings``, which writes into the environment's own prefix:
 
-- a Jupyter server config that turns on the course's server extension (:mod:`course.server`),
-  compresses the websockets and switches off JupyterLab's news feed;
+- a Jupyter server config that turns on the course's server extension (:mod:`course.server`);
 - JupyterLab setting overrides: no "Would you like to get notified about official Jupyter news?"
   popup over the first lesson, and no check for updates.
 
@@ -22,15 +21,9 @@ __all__ = ["SERVER_CONFIG", "LAB_OVERRIDES", "install", "main"]
 
 NAME = "keras-shapes-course"
 
-SERVER_CONFIG: dict = {
-    "ServerApp": {
-        "jpserver_extensions": {"course.server": True},
-        # A dict, even empty, turns permessage-deflate on: what the widgets send shrinks on the wire.
-        "websocket_compression_options": {},
-    },
-    "LabApp": {"news_url": None},
-    "KernelLimit": {"max_kernels": 2},
-}
+# A ``jupyter_server_config.d`` file can only switch server extensions on; everything else the
+# course changes on the server, the extension does itself (see course.server).
+SERVER_CONFIG: dict = {"ServerApp": {"jpserver_extensions": {"course.server": True}}}
 
 LAB_OVERRIDES: dict = {
     "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
