@@ -1,8 +1,14 @@
-"""What the browser tests and benchmarks share: a throwaway JupyterLab server, a headless
-Chromium, and a learner's actions on a notebook (run it, read what broke, move a slider).
+"""What the browser tests and the journey benchmark share: a throwaway JupyterLab server, a
+headless Chromium, and a learner's actions on a notebook (run it, read what broke, move a slider).
+
+The learner's whole journey (every lesson in one page, each reached by the previous lesson's
+link) is driven by :class:`Journey`, with the two meters it needs: :class:`NetworkMeter` (the
+bytes a page exchanges, read through the Chrome DevTools Protocol) and :class:`MemorySampler`
+(the PSS of the server and its kernels, sampled in a background thread), and with
+:class:`MemoryCgroup`, Binder's memory limit reproduced with a cgroup v1 memory controller.
 
 Helpers fail the calling test with ``pytest.fail``; outside pytest that raises
-``pytest.fail.Exception``.
+``pytest.fail.Exception``, which the benchmark catches.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -56,6 +64,11 @@ LAB_SETTINGS = {
 }
 
 ERROR_MARKERS = ("Error displaying widget", "Model not found")
+
+# The CSS class of the banner a course widget shows once the course has stopped its kernel
+# (``widgets._lifecycle.RETIRED_CLASS``; spelled out so that importing this module imports no
+# widgets).
+RETIRED_CLASS = "course-kernel-stopped"
 
 
 # --------------------------------------------------------------------------------------------
@@ -547,3 +560,511 @@ def scroll_first_figure_into_view(page) -> None:
     )
     page.wait_for_timeout(500)
 
+
+# --------------------------------------------------------------------------------------------
+# The learner's journey: Binder's memory limit, and the two meters
+
+MB = 1_000_000  # budgets and tables count in decimal megabytes (and 1.5 GB = 1,500 MB)
+BINDER_MEMORY_LIMIT = 2 * 1024**3  # what mybinder.org gives a user
+MEMORY_BUDGET = 1_500 * MB  # PSS of the server and its kernels, at every moment
+LESSON_NETWORK_BUDGET = 6 * MB  # websocket frames both ways plus HTTP responses, per lesson
+COURSE_NETWORK_BUDGET = 25 * MB  # the same for all lessons, JupyterLab's own first load aside
+MEMORY_SAMPLE_INTERVAL_S = 0.5
+
+
+class MemoryCgroup:
+    """A cgroup v1 memory controller holding the Jupyter server and, by inheritance, its kernels:
+    Binder's per-user memory limit on this machine. The kernel kills a process when the group
+    goes over the limit and counts that in ``memory.oom_control``."""
+
+    ROOT = Path("/sys/fs/cgroup/memory")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @classmethod
+    def create(cls, limit: int, name: str) -> tuple[MemoryCgroup | None, str]:
+        """A new group of ``limit`` bytes, and how it was made; or None and why not.
+
+        The group is made inside this process's own memory cgroup where possible (so whatever
+        limits this process lives under still apply), else at the top of the hierarchy."""
+        if not (cls.ROOT / "memory.limit_in_bytes").is_file():
+            return None, f"no cgroup v1 memory controller at {cls.ROOT}"
+        parents = []
+        try:
+            for line in Path("/proc/self/cgroup").read_text().splitlines():
+                _, controllers, where = line.split(":", 2)
+                if "memory" in controllers.split(",") and where.strip("/"):
+                    parents.append(cls.ROOT / where.strip("/"))
+        except (OSError, ValueError):
+            pass
+        parents.append(cls.ROOT)
+        reasons = []
+        for parent in parents:
+            path = parent / f"{name}-{os.getpid()}"
+            try:
+                path.mkdir()
+            except OSError as exc:
+                reasons.append(f"{parent}: {exc.strerror or exc}")
+                continue
+            group = cls(path)
+            try:
+                (path / "memory.limit_in_bytes").write_text(str(limit))
+                if int((path / "memory.limit_in_bytes").read_text()) > limit:
+                    raise OSError(f"the limit of {limit} bytes did not hold")
+            except (OSError, ValueError) as exc:
+                group.remove()
+                reasons.append(f"{path}: {exc}")
+                continue
+            return group, f"a {limit / 1024**3:g} GiB memory cgroup ({path})"
+        return None, "the memory cgroups are not writable here (" + "; ".join(reasons) + ")"
+
+    def add(self, pid: int) -> None:
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def oom_kills(self) -> int:
+        """How many processes the limit has killed so far."""
+        for line in (self.path / "memory.oom_control").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+        return 0
+
+    def max_usage(self) -> int:
+        """The most memory the group was ever charged (page cache included), in bytes."""
+        return int((self.path / "memory.max_usage_in_bytes").read_text())
+
+    def remove(self, timeout: float = 15) -> None:
+        """Remove the group; processes still in it are moved to its parent group first."""
+        deadline = time.monotonic() + timeout
+        while self.path.exists():
+            try:
+                for pid in (self.path / "cgroup.procs").read_text().split():
+                    try:
+                        (self.path.parent / "cgroup.procs").write_text(pid)
+                    except OSError:
+                        pass  # it exited meanwhile
+                self.path.rmdir()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.25)
+
+
+class MemorySampler:
+    """The PSS of a process and all its descendants (the Jupyter server and its kernels),
+    sampled in a background thread; what a container's memory limit counts."""
+
+    def __init__(self, pid: int, interval: float = MEMORY_SAMPLE_INTERVAL_S):
+        import psutil
+
+        self._psutil = psutil
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.samples: list[tuple[float, int, int]] = []  # (monotonic time, PSS bytes, processes)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pss-sampler", daemon=True)
+
+    def sample(self) -> int:
+        psutil = self._psutil
+        total = count = 0
+        try:
+            processes = [self.process, *self.process.children(recursive=True)]
+        except psutil.Error:
+            processes = []
+        for process in processes:
+            try:
+                total += process.memory_full_info().pss
+                count += 1
+            except psutil.Error:
+                pass  # it exited between the listing and the reading
+        with self._lock:
+            self.samples.append((time.monotonic(), total, count))
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def start(self) -> MemorySampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def peak_since(self, since: float) -> tuple[int, int]:
+        """The highest PSS sampled since ``since`` (a ``time.monotonic()``), and how many
+        processes were counted in that sample."""
+        self.sample()
+        with self._lock:
+            window = [(pss, count) for when, pss, count in self.samples if when >= since]
+        return max(window) if window else (0, 0)
+
+
+def websocket_payload_bytes(payload: str, opcode: int) -> int:
+    """The size of a websocket message as the DevTools protocol reports it: text messages are
+    UTF-8, binary ones base64 (both as sent, before or after permessage-deflate)."""
+    if opcode == 1:
+        return len(payload.encode("utf-8"))
+    return len(payload) * 3 // 4 - (payload.endswith("=") + payload.endswith("=="))
+
+
+class NetworkMeter:
+    """The bytes a page exchanges with the server, read through the Chrome DevTools Protocol:
+    websocket messages both ways (payloads, as the protocol gives them: decompressed, so the
+    stricter measure) and HTTP responses (``encodedDataLength``: as received, headers included;
+    a response served from the browser's cache counts nothing)."""
+
+    LARGE = 100_000
+
+    def __init__(self, page):
+        self.page = page
+        self.ws_received = self.ws_sent = self.http = 0
+        self.large_responses: list[tuple[str, int]] = []  # (url, bytes), the ones over LARGE
+        self._urls: dict[str, str] = {}
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("Network.webSocketFrameReceived", self._received)
+        self.cdp.on("Network.webSocketFrameSent", self._sent)
+        self.cdp.on("Network.requestWillBeSent", self._request)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+
+    def _received(self, params: dict) -> None:
+        frame = params["response"]
+        self.ws_received += websocket_payload_bytes(frame.get("payloadData", ""), frame.get("opcode", 1))
+
+    def _sent(self, params: dict) -> None:
+        frame = params["response"]
+        self.ws_sent += websocket_payload_bytes(frame.get("payloadData", ""), frame.get("opcode", 1))
+
+    def _request(self, params: dict) -> None:
+        self._urls[params["requestId"]] = params["request"]["url"]
+
+    def _finished(self, params: dict) -> None:
+        size = int(params.get("encodedDataLength") or 0)
+        self.http += size
+        if size > self.LARGE:
+            url = self._urls.get(params["requestId"], "?").split("?")[0]
+            self.large_responses.append((url, size))
+
+    def snapshot(self) -> dict:
+        """The counters now, after the events already sent by the browser have been read."""
+        self.page.evaluate("0")  # the answer comes after every event the browser sent before it
+        return {
+            "ws_received": self.ws_received, "ws_sent": self.ws_sent, "http": self.http,
+            "large": len(self.large_responses),
+        }
+
+
+@dataclass
+class Segment:
+    """What one stretch of the journey cost, and what the learner saw at its end."""
+
+    name: str
+    notebook: str
+    kind: str = "lesson"  # "lesson", "revisit" (a tab clicked again), "restart", "page load"
+    seconds: float = 0.0
+    peak_pss: int = 0
+    processes_at_peak: int = 0
+    ws_received: int = 0
+    ws_sent: int = 0
+    http: int = 0
+    large_responses: list[tuple[str, int]] = field(default_factory=list)
+    oom_kills: int = 0
+    kernel_restarts: list[str] = field(default_factory=list)
+    running_kernels: int = 0
+    expected_cells: int = 0
+    executed_cells: int = 0
+    problems: list[str] = field(default_factory=list)
+    banners: int = 0  # stopped-kernel banners in the notebook
+    state: str = ""  # for a revisit: "works" or "stopped"
+    extra: dict = field(default_factory=dict)  # whatever the caller measured meanwhile
+
+    @property
+    def websocket(self) -> int:
+        return self.ws_received + self.ws_sent
+
+    @property
+    def network(self) -> int:
+        return self.websocket + self.http
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "notebook": self.notebook, "kind": self.kind, "seconds": round(self.seconds, 1),
+            "peak_pss_mb": round(self.peak_pss / MB, 1), "processes_at_peak": self.processes_at_peak,
+            "websocket_mb": round(self.websocket / MB, 3),
+            "websocket_received_mb": round(self.ws_received / MB, 3), "websocket_sent_mb": round(self.ws_sent / MB, 3),
+            "http_mb": round(self.http / MB, 3), "network_mb": round(self.network / MB, 3),
+            "large_responses": [{"url": url, "mb": round(size / MB, 3)} for url, size in self.large_responses],
+            "oom_kills": self.oom_kills, "kernel_restarts": len(self.kernel_restarts),
+            "running_kernels": self.running_kernels, "expected_cells": self.expected_cells,
+            "executed_cells": self.executed_cells, "problems": self.problems, "banners": self.banners,
+            "state": self.state, **self.extra,
+        }
+
+
+@dataclass
+class JourneyLab:
+    """A JupyterLab serving a throwaway copy of the lessons, inside Binder's memory limit where
+    this machine allows it, with its memory sampled from the start."""
+
+    root: Path
+    server: LabServer
+    memory: MemorySampler
+    cgroup: MemoryCgroup | None
+    cgroup_note: str  # how the limit was set, or why it could not be
+
+
+@contextmanager
+def journey_lab(workdir: Path, extra_notebooks: dict[str, list[str]] | None = None) -> Iterator[JourneyLab]:
+    """Copy ``notebooks/`` into ``workdir/root`` (plus ``extra_notebooks``: a path below the root
+    to its code cells), start JupyterLab on it in a memory cgroup of Binder's size, and clean all
+    of it up afterwards."""
+    root = workdir / "root"
+    shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for relative, sources in (extra_notebooks or {}).items():
+        write_notebook(root / relative, sources)
+    cgroup, note = MemoryCgroup.create(BINDER_MEMORY_LIMIT, "course-journey")
+    try:
+        server = start_lab(root, workdir / "jupyterlab", on_started=cgroup.add if cgroup else None)
+        try:
+            memory = MemorySampler(server.process.pid).start()
+            try:
+                yield JourneyLab(root, server, memory, cgroup, note)
+            finally:
+                memory.stop()
+        finally:
+            server.shutdown_sessions()
+            server.stop()
+    finally:
+        if cgroup is not None:
+            cgroup.remove()
+
+
+MARK_OUTPUTS_JS = """
+(notebook) => {
+  const outputs = document.querySelectorAll(notebook + ' .jp-OutputArea-output');
+  outputs.forEach(node => node.setAttribute('data-journey-stale', ''));
+  return outputs.length;
+}
+"""
+
+
+class Journey:
+    """A learner in one JupyterLab page: lesson 00 first, each next lesson reached by the
+    previous lesson's own link and run with Run > Run All Cells, no tab ever closed.
+
+    Every stretch is a :class:`Segment` with the peak PSS, the network bytes, the kernels the
+    memory limit killed, and what the learner would see as broken. A lesson's bytes count from
+    the click on the link that opens it (for lesson 00, from the moment its notebook page has
+    loaded and its kernel is ready: JupyterLab's own first load is ``page_load``) to the click
+    on the next link.
+    """
+
+    def __init__(self, page, lab: JourneyLab):
+        self.page = page
+        self.lab = lab
+        self.server = lab.server
+        self.network = NetworkMeter(page)
+        self.page_load: Segment | None = None
+        self.segments: list[Segment] = []  # every stretch so far, the page load aside
+        self._start: tuple[float, dict, int, int] | None = None
+
+    # -- accounting
+
+    def _oom_kills(self) -> int:
+        return self.lab.cgroup.oom_kills() if self.lab.cgroup is not None else 0
+
+    def _begin(self) -> None:
+        self._start = (time.monotonic(), self.network.snapshot(), self._oom_kills(), len(self.server.kernel_restarts()))
+
+    def _end(self, segment: Segment) -> Segment:
+        started, network, oom_kills, restarts = self._start
+        now = self.network.snapshot()
+        segment.seconds = time.monotonic() - started
+        segment.ws_received = now["ws_received"] - network["ws_received"]
+        segment.ws_sent = now["ws_sent"] - network["ws_sent"]
+        segment.http = now["http"] - network["http"]
+        segment.large_responses = self.network.large_responses[network["large"]:now["large"]]
+        segment.peak_pss, segment.processes_at_peak = self.lab.memory.peak_since(started)
+        segment.oom_kills = self._oom_kills() - oom_kills
+        segment.kernel_restarts = self.server.kernel_restarts()[restarts:]
+        segment.running_kernels = len(self.server.running_kernels())
+        if segment.kind != "page load":
+            self.segments.append(segment)
+        return segment
+
+    # -- the learner's actions
+
+    def open_first(self, notebook: str) -> Segment:
+        """Load JupyterLab on ``notebook`` (a fresh workspace) and wait for its kernel."""
+        self._begin()
+        open_notebook(self.page, self.server, notebook, workspace="journey")
+        self.page_load = self._end(Segment("page load", notebook, kind="page load"))
+        return self.page_load
+
+    def follow_link(self, to: str, label: str) -> None:
+        """Click the link ``label`` in the current notebook's last Markdown cell, which must
+        open ``to`` in a new tab, and wait for that notebook's kernel."""
+        last = self.page.locator(f"{NOTEBOOK} .jp-MarkdownCell").last
+        link = last.locator("a", has_text=label)
+        if not link.count():
+            found = last.locator("a").all_inner_texts()
+            pytest.fail(f"the last Markdown cell has no link {label!r} to {to} (links: {found})")
+        link.first.click()
+        self.wait_for_tab(to)
+        self.page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell", timeout=60_000)
+        wait_for_kernel(self.page, self.server, to)
+
+    def wait_for_tab(self, notebook: str, timeout: float = 60) -> None:
+        """Wait until the tab of ``notebook`` is the current one."""
+        name = Path(notebook).name
+        tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if name in [text.strip() for text in tab.all_inner_texts()]:
+                return
+            time.sleep(0.25)
+        pytest.fail(f"{notebook} did not open in the current tab within {timeout:.0f} s "
+                    f"(tabs: {self.tab_labels()})")
+
+    def tab_labels(self) -> list[str]:
+        return [text.strip() for text in self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab .lm-TabBar-tabLabel").all_inner_texts()]
+
+    def run_current(self, segment: Segment, then: Callable[[object, Segment], None] | None = None) -> Segment:
+        """Run > Run All Cells on the current notebook, wait until it has run, read the page;
+        then ``then(page, segment)`` (a learner playing with the widgets), and read it again."""
+        path = self.server.root / segment.notebook
+        segment.expected_cells = code_cell_count(path)
+        run_all_cells(self.page)
+        self._finish_run(segment, then)
+        return segment
+
+    def _finish_run(self, segment: Segment, then) -> None:
+        wait_until_run(self.page, self.server, segment.notebook, segment.expected_cells, LESSON_TIMEOUT_S)
+        # Widgets render a moment after their cell finishes (and a missing model is only
+        # reported once the lookup fails): let the page settle first.
+        self.page.wait_for_timeout(SETTLE_MS)
+        segment.executed_cells = executed_cells(self.page)
+        segment.problems = page_problems(self.page)
+        if then is not None and not segment.problems:
+            then(self.page, segment)
+            segment.problems += [p for p in page_problems(self.page) if p not in segment.problems]
+        segment.banners = self.banners()
+
+    def lessons(self, lessons, then: Callable[[object, Segment], None] | None = None) -> Iterator[Segment]:
+        """The journey through ``lessons`` (``course.lessons.Lesson``), one segment per lesson,
+        yielded as soon as the lesson has run and ``then`` has played with it."""
+        for index, lesson in enumerate(lessons):
+            if index == 0:
+                self.open_first(lesson.notebook)
+                self._begin()
+            else:
+                self._begin()
+                self.follow_link(lesson.notebook, f"Lesson {lesson.code}")
+            segment = Segment(lesson.code, lesson.notebook)
+            self.run_current(segment, then)
+            yield self._end(segment)
+
+    def revisit(self, name: str, notebook: str, then: Callable[[object, Segment], None] | None = None) -> Segment:
+        """Click the tab of ``notebook``: either its widgets show the course's stopped-kernel
+        banner (state "stopped"), or its first slider must still move its figure (state
+        "works", checked by ``move_first_slider`` unless ``then`` plays instead)."""
+        self._begin()
+        segment = Segment(name, notebook, kind="revisit")
+        self.show_tab(notebook)
+        segment.expected_cells = code_cell_count(self.server.root / notebook)
+        segment.executed_cells = executed_cells(self.page)
+        segment.problems = page_problems(self.page)
+        segment.banners = self.banners()
+        if segment.banners:
+            segment.state = "stopped"
+        else:
+            (then or (lambda page, seg: move_first_slider(page, notebook)))(self.page, segment)
+            segment.state = "works"
+            segment.problems += [p for p in page_problems(self.page) if p not in segment.problems]
+        return self._end(segment)
+
+    def show_tab(self, notebook: str) -> None:
+        """Click the tab of ``notebook`` and let its page settle."""
+        tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").filter(
+            has=self.page.locator(".lm-TabBar-tabLabel", has_text=re.compile(rf"^\s*{re.escape(Path(notebook).name)}\s*$"))
+        )
+        if not tab.count():
+            pytest.fail(f"no tab for {notebook} (tabs: {self.tab_labels()})")
+        tab.first.click()
+        self.wait_for_tab(notebook)
+        self.page.wait_for_timeout(SETTLE_MS)
+
+    def banners(self) -> int:
+        """How many stopped-kernel banners the current notebook shows."""
+        return self.page.locator(f"{NOTEBOOK} .{RETIRED_CLASS}").count()
+
+    def restart_and_run_all(self, name: str, notebook: str, then: Callable[[object, Segment], None] | None = None,
+                            timeout: float = LESSON_TIMEOUT_S) -> Segment:
+        """Kernel > Restart Kernel and Run All Cells… on the current notebook (``notebook``),
+        accepting the confirmation if one is asked, and wait until every output was replaced
+        and every cell has run again."""
+        self._begin()
+        segment = Segment(name, notebook, kind="restart")
+        segment.expected_cells = code_cell_count(self.server.root / notebook)
+        stale = self.page.evaluate(MARK_OUTPUTS_JS, NOTEBOOK)
+        choose_from_menu(self.page, "Kernel", re.compile(r"^\s*Restart Kernel and Run All Cells"))
+        deadline = time.monotonic() + timeout
+        while True:
+            dialog = self.page.locator(".jp-Dialog")
+            if dialog.count():
+                segment.extra.setdefault("dialogs", []).append(dialog.first.inner_text()[:300])
+                dialog.first.locator("button.jp-mod-accept").first.click()
+            left = self.page.locator(f"{NOTEBOOK} [data-journey-stale]").count()
+            if not left:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"{notebook}: {left} of {stale} outputs were still the old ones {timeout:.0f} s "
+                            f"after Restart Kernel and Run All Cells; prompts: {prompts(self.page)}")
+            time.sleep(0.25)
+        self._finish_run(segment, then)
+        return self._end(segment)
+
+
+def whole_course(journey: Journey, lessons, then: Callable[[object, Segment], None] | None = None,
+                 check: Callable[[Segment], None] | None = None) -> list[Segment]:
+    """The learner's whole journey: every lesson in order, each reached by the previous
+    lesson's link; then back to the first lesson (whose kernel the course should have stopped)
+    and to the last but one (still running), by their tabs; then Kernel > Restart Kernel and Run
+    All Cells… in the first one of those two that shows the stopped-kernel banner. ``then``
+    plays with each lesson once it has run; ``check`` sees every segment as soon as it ends
+    (and may stop the journey by raising). Returns ``journey.segments``."""
+    check = check or (lambda segment: None)
+    for segment in journey.lessons(lessons, then):
+        check(segment)
+    stopped = []
+    for lesson in (lessons[0], lessons[-2]):
+        segment = journey.revisit(f"back to {lesson.code}", lesson.notebook)
+        check(segment)
+        if segment.state == "stopped":
+            stopped.append(lesson)
+    if stopped:
+        journey.show_tab(stopped[0].notebook)
+        check(journey.restart_and_run_all(f"{stopped[0].code} restarted", stopped[0].notebook, then))
+    return journey.segments
+
+
+def journey_table(segments: list[Segment], extra: dict[str, Callable[[Segment], str]] | None = None) -> str:
+    """A plain-text table of the journey's segments, one line each; ``extra`` adds columns."""
+    extra = extra or {}
+    header = ["lesson", "peak PSS MB", "ws MB", "HTTP MB", "total MB", "kernels", "banners", "s", *extra]
+    rows = [header]
+    for s in segments:
+        rows.append([
+            s.name + (f" ({s.state})" if s.state else ""), f"{s.peak_pss / MB:.0f}", f"{s.websocket / MB:.2f}",
+            f"{s.http / MB:.2f}", f"{s.network / MB:.2f}", str(s.running_kernels), str(s.banners), f"{s.seconds:.0f}",
+            *(column(s) for column in extra.values()),
+        ])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))) for row in rows)
