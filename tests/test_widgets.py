@@ -8,10 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ipywidgets as W
+import traitlets
+
 from course import data, models, shapes
 import widgets
 from course import diagnose as doctor
 from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
+from widgets._base import CourseWidget
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -616,6 +620,12 @@ def test_every_stateful_control_redraws(name, value):
     assert exported_params(explorer.code().split("\nmodel.compile")[0]) == explorer.model.count_params()
 
 
+def test_series_length_is_clamped_like_its_slider():
+    explorer = StatefulExplorer(n_steps=100_000)
+    assert explorer.n_steps == explorer.controls["n_steps"].max == StatefulExplorer.LIMITS["n_steps"][1]
+    assert "n_steps 100000 is outside 2-400" in explorer.message.value and explorer.problem == ""
+
+
 def test_shuffle_breaks_the_continuity():
     explorer = StatefulExplorer()
     explorer.controls["shuffle"].value = True
@@ -778,3 +788,84 @@ def test_every_widget_exports_runnable_keras_3_code():
         if name == "Quiz":
             continue
         assert callable(getattr(getattr(widgets, name), "code")), name
+
+
+# Every widget: limits declared by the widget and enforced by the base, sliders that match them
+
+
+WIDGET_CLASSES = [getattr(widgets, name) for name in widgets.__all__ if issubclass(getattr(widgets, name), CourseWidget)]
+WIDGET_OPTIONS = {
+    "ShapeExplorer": dict(layers=shapes.LAYER_KINDS, controls=tuple(ShapeExplorer.LIMITS)),  # every slider shown
+    "TrainingLab": dict(n_samples=200),  # its batch limit is set per instance, from its data
+}
+
+
+@pytest.fixture(scope="module", params=WIDGET_CLASSES, ids=lambda cls: cls.__name__)
+def any_widget(request):
+    return request.param(**WIDGET_OPTIONS.get(request.param.__name__, {}))
+
+
+def test_every_declared_limit_is_enforced(any_widget):
+    for name, (low, high) in any_widget.LIMITS.items():
+        for asked, expected in ((high + 1000, high), (low - 1000, low), (high, high), (high + 1, high)):
+            setattr(any_widget, name, asked)
+            assert getattr(any_widget, name) == expected, (name, asked)
+            if asked != expected:  # said even when the value does not move (already at the end)
+                assert f"{name} {asked} is outside {low}-{high}: using {expected}" in any_widget.message.value, (name, asked)
+
+
+def test_every_slider_is_a_declared_limit_with_its_range(any_widget):
+    def controls(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from controls(child)
+
+    names = {id(control): name for name, control in any_widget.controls.items()}
+    sliders = [c for c in controls(any_widget) if isinstance(c, (W.IntSlider, W.IntRangeSlider))]
+    assert len(sliders) == sum(name in any_widget.controls for name in any_widget.LIMITS)
+    for slider in sliders:
+        name = names.get(id(slider))
+        assert name in any_widget.LIMITS, f"a slider of {type(any_widget).__name__} is linked to no declared limit"
+        assert (slider.min, slider.max) == any_widget.LIMITS[name], name
+        setattr(any_widget, name, slider.min)
+        assert slider.value == slider.min  # the widget's trait drives the slider ...
+        slider.value = slider.max
+        assert getattr(any_widget, name) == slider.max  # ... and the slider the trait
+
+
+class Counter(CourseWidget):
+    """A widget the base class has never heard of: its traits are clamped by what it declares."""
+
+    spoons = traitlets.Int(3)
+    cups = traitlets.Int(1)
+    colour = traitlets.Unicode("red")
+    WATCHED = ("spoons", "cups", "colour")
+    CHOICES = {"colour": ("red", "blue")}
+
+    def __init__(self, most_cups=4, **kwargs):
+        super().__init__()
+        self.LIMITS = {"spoons": (2, 9), "cups": (1, most_cups)}  # set per instance, as TrainingLab does
+        self.updates = 0
+        self._start(kwargs)
+
+    def _update(self):
+        self.updates += 1
+
+
+def test_the_base_clamps_whatever_a_widget_declares():
+    counter = Counter(most_cups=6, spoons=50, cups=7)
+    assert (counter.spoons, counter.cups) == (9, 6)
+    assert "outside 2-9" in counter.message.value and "outside 1-6" in counter.message.value
+    counter.spoons = -1
+    assert counter.spoons == 2 and "spoons -1 is outside 2-9: using 2" in counter.message.value
+    assert Counter(most_cups=2, cups=5).cups == 2  # each instance its own limits
+    with pytest.raises(traitlets.TraitError, match="red, blue"):
+        counter.colour = "green"
+    counter.colour = "blue"
+    assert counter.colour == "blue" and counter.problem == ""
+
+
+def test_traits_without_declared_limits_are_left_alone():
+    explorer = StatefulExplorer()
+    explorer.seed = 12_345  # not a slider: no limit declared, none applied
+    assert explorer.seed == 12_345

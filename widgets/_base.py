@@ -56,11 +56,14 @@ def show_message(box: W.HTML, text: str, kind: str = "info") -> None:
 
 
 class CourseWidget(W.VBox):
-    """Base of the explorers: subclasses declare traits, ``LIMITS`` and ``_update``.
+    """Base of the explorers: subclasses declare traits, ``LIMITS``, ``CHOICES`` and ``_update``.
 
     Every trait named in ``LIMITS`` is clamped into its range when set from Python, exactly as a
-    slider clamps, and every change of a trait in ``WATCHED`` runs ``_update`` once; an error
-    there becomes a message in the widget, never a traceback.
+    slider clamps, and the widget says so; every text trait named in ``CHOICES`` refuses other
+    values. A subclass may set ``LIMITS`` per instance in its ``__init__`` (TrainingLab sizes its
+    batch slider to its data): both are read when the widget starts. Every change of a trait in
+    ``WATCHED`` runs ``_update`` once; an error there becomes a message in the widget, never a
+    traceback.
     """
 
     LIMITS: dict[str, tuple[int, int]] = {}
@@ -84,7 +87,10 @@ class CourseWidget(W.VBox):
             self.spec, self.model = spec, models.build(spec)
 
     def _start(self, values: dict) -> None:
-        """Apply the constructor's trait values, start watching the traits, draw once."""
+        """Enforce the declared limits and choices, apply the constructor's trait values, start
+        watching the traits, draw once."""
+        self._register_validator(type(self)._clamp, tuple(self.LIMITS))
+        self._register_validator(type(self)._choose, tuple(self.CHOICES))
         for name, value in values.items():
             if not self.has_trait(name):
                 raise TypeError(f"{type(self).__name__} has no setting {name!r}")
@@ -92,22 +98,24 @@ class CourseWidget(W.VBox):
         self.observe(self._changed, names=list(self.WATCHED))
         self.refresh()
 
-    @traitlets.validate("features", "units", "n_layers", "batch_size", "timesteps", "n_samples", "epochs", "outputs", "n_seeds", "window", "stride", "horizon")
     def _clamp(self, proposal):
-        name = proposal["trait"].name
-        low, high = self.LIMITS.get(name, (1, None))
-        asked = int(proposal["value"])
-        value = max(low, asked)
-        value = min(high, value) if high is not None else value
+        """Validator of the traits in ``LIMITS``: a value outside the range becomes the nearest
+        end, as a slider would make it, with a note in the widget's message."""
+        name, asked = proposal["trait"].name, proposal["value"]
+        low, high = self.LIMITS[name]
+        value = min(max(low, asked), high)
         if value != asked:
-            self.clamped = f"{name} {asked} is outside {low}-{high}: using {value}, as the slider would."
+            note = f"{name} {asked} is outside {low}-{high}: using {value}, as the slider would."
+            self.clamped = f"{self.clamped} {note}".strip()
+            if value == getattr(self, name):  # nothing changes, so no update will show the note
+                self._show_status()
         return value
 
-    @traitlets.validate("layer", "series", "case")
     def _choose(self, proposal):
+        """Validator of the traits in ``CHOICES``."""
         name, value = proposal["trait"].name, proposal["value"]
-        choices = self.CHOICES.get(name)
-        if choices is not None and value not in choices:
+        choices = self.CHOICES[name]
+        if value not in choices:
             raise traitlets.TraitError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
         return value
 
@@ -137,16 +145,21 @@ class CourseWidget(W.VBox):
     def refresh(self) -> bool:
         """Bring the model, figure and text up to date; return False (with a message) if the
         current combination cannot be shown."""
+        shown = True
         try:
             self._update()
         except Exception as exc:  # noqa: BLE001 - a widget explains, it never shows a traceback
-            self.problem = friendly(exc)
-            show_message(self.message, self.problem, "problem")
-            return False
-        self.problem = ""
-        show_message(self.message, self.clamped, "info")
+            self.problem, shown = friendly(exc), False
+        else:
+            self.problem = ""
+        self._show_status()
+        return shown
+
+    def _show_status(self) -> None:
+        """Show the pending clamp note and the current problem, if any, in the message box."""
+        text = " ".join(part for part in (self.clamped, self.problem) if part)
+        show_message(self.message, text, "problem" if self.problem else "info")
         self.clamped = ""
-        return True
 
     def _update(self):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
