@@ -9,13 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ipywidgets as W
+import plotly.graph_objects as go
 import traitlets
 
-from course import data, models, shapes
+from course import data, figures, models, shapes
 import widgets
 from course import diagnose as doctor
 from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
-from widgets._base import CourseWidget
+from widgets._base import CourseWidget, property_changes, refresh_figure
+from widgets._figure import CourseFigure
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -869,3 +871,87 @@ def test_traits_without_declared_limits_are_left_alone():
     explorer = StatefulExplorer()
     explorer.seed = 12_345  # not a slider: no limit declared, none applied
     assert explorer.seed == 12_345
+
+
+# In-place figures: one message per move, only what changed
+
+
+def plain(value):
+    """A plotly property value as plain Python, with what plotly draws as absent left out."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items() if key != "uid" and not (item is None or (isinstance(item, (dict, list, tuple)) and len(item) == 0))}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [plain(item) for item in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    return value
+
+
+def shows(widget, figure) -> bool:
+    return plain([t.to_plotly_json() for t in widget.data]) == plain([t.to_plotly_json() for t in figure.data]) and plain(widget.layout.to_plotly_json()) == plain(figure.layout.to_plotly_json())
+
+
+def messages_of(figure):
+    sent = []
+    figure.observe(lambda change: sent.append((change["name"].removeprefix("_py2js_"), change["new"])) if change["new"] is not None else None,
+                   names=["_py2js_update", "_py2js_restyle", "_py2js_relayout", "_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces"])
+    return sent
+
+
+def test_property_changes_name_only_what_changed():
+    old = {"type": "scatter", "uid": "u1", "x": np.arange(3), "marker": {"color": "red", "size": 4}, "text": ["a", "b"], "line": {}}
+    new = {"type": "scatter", "x": np.arange(3), "marker": {"color": "blue", "size": 4}, "name": "n"}
+    assert property_changes(old, new, keep=("uid",)) == {("marker", "color"): "blue", ("name",): "n", ("text",): None}
+    assert property_changes({"x": np.arange(3)}, {"x": np.arange(4)})[("x",)].tolist() == [0, 1, 2, 3]
+    notes = [{"text": "a", "x": 0}, {"text": "b", "x": 1}, {"text": "c", "x": 2}]
+    assert property_changes({"annotations": notes}, {"annotations": [notes[0], {"text": "B", "x": 1}, notes[2]]}) == {("annotations", 1, "text"): "B"}
+    moved = [{"text": t, "x": 5} for t in "abc"]
+    assert property_changes({"annotations": notes}, {"annotations": moved}) == {("annotations",): moved}  # most items changed: one new list
+    assert property_changes({"shapes": [], "title": {}}, {}) == {} and property_changes({}, {"shapes": []}) == {}
+
+
+def test_a_refresh_with_the_same_traces_updates_them_in_place_in_one_message():
+    widget = CourseFigure()
+    spec = models.ModelSpec(features=3, units=8)
+    refresh_figure(widget, figures.network_diagram(spec, batch_size=5))
+    traces = widget.data
+    sent = messages_of(widget)
+    new = figures.network_diagram(spec, batch_size=50)
+    refresh_figure(widget, new)
+    assert [kind for kind, _ in sent] == ["update"]
+    assert all(now is before for now, before in zip(widget.data, traces))
+    assert shows(widget, new)
+    update = sent[0][1]
+    assert not any(update["style_data"].values())  # the traces did not change: none is sent again
+    assert "template" not in update["layout_data"] and "annotations" not in update["layout_data"]  # only the changed texts
+    texts = sorted(key for key in update["layout_data"] if key != "title.text")
+    assert len(texts) == 3 and all(re.fullmatch(r"annotations\.\d+\.text", key) for key in texts)  # the 3 tensor shapes
+    assert sorted(update["layout_data"][key] for key in texts) == ["(50, 1)", "(50, 3)", "(50, 8)"]
+
+
+def test_a_refresh_with_other_traces_replaces_only_those():
+    widget = CourseFigure()
+    refresh_figure(widget, figures.network_diagram(models.ModelSpec(features=3, units=8), batch_size=5))
+    first = widget.data[0]
+    sent = messages_of(widget)
+    deeper = figures.network_diagram(models.ModelSpec(features=3, units=8, n_layers=2), batch_size=5)
+    refresh_figure(widget, deeper)
+    assert [kind for kind, _ in sent] == ["update", "addTraces"] and widget.data[0] is first
+    assert shows(widget, deeper)
+    sent.clear()
+    heatmap = figures.hidden_state_heatmap(np.ones((4, 3)))
+    refresh_figure(widget, heatmap)
+    assert [kind for kind, _ in sent] == ["deleteTraces", "update", "addTraces"]
+    assert shows(widget, heatmap)
+
+
+@pytest.mark.parametrize("cls, name, value", [
+    (ShapeExplorer, "units", 9), (SequenceExplorer, "features", 2), (UnitsExplorer, "units", 9), (StatefulExplorer, "timesteps", 4),
+    (WindowExplorer, "window", 3), (BatchExplorer, "batch_size", 7), (ShapeDoctor, "features", 2),
+], ids=lambda item: item.__name__ if isinstance(item, type) else None)
+def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
+    widget = cls()
+    figures_shown = [child for child in widget.children if isinstance(child, go.FigureWidget) and child.data]
+    sent = [messages_of(figure) for figure in figures_shown]
+    setattr(widget, name, value)
+    assert widget.problem == ""
+    assert all([kind for kind, _ in messages] in ([], ["update"]) for messages in sent)
+    assert any(messages for messages in sent)
