@@ -12,12 +12,13 @@ import ipywidgets as W
 import plotly.graph_objects as go
 import traitlets
 
-from course import data, figures, models, shapes
+from course import data, figures, models, shapes, training
 import widgets
 from course import diagnose as doctor
 from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
 from widgets._base import CourseWidget, property_changes, refresh_figure
 from widgets._figure import CourseFigure
+from widgets.units_explorer import demo_sequence
 
 pytestmark = pytest.mark.widgets
 WIDGET_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -572,6 +573,31 @@ def test_every_units_control_drives_model_and_figures(name, value):
     assert exported_params(explorer.code()) == explorer.model.count_params() == models.total_params(explorer.spec)
     gates = len(explorer.matrices_figure.layout.shapes) // len(shapes.weight_shapes(explorer.layer, explorer.features, explorer.units))
     assert gates == shapes.gates(explorer.layer)
+
+
+@pytest.mark.parametrize("layer", shapes.RECURRENT)
+@pytest.mark.parametrize("n_layers", [1, 3])
+def test_units_explorer_states_are_the_real_layers(layer, n_layers):
+    explorer = UnitsExplorer(layer=layer, features=3, units=37, timesteps=12, n_layers=n_layers)
+    x = demo_sequence(12, 3)
+    np.testing.assert_allclose(explorer.states, training.hidden_states(explorer.model, x), atol=1e-5)
+    own = np.asarray(explorer.model.get_layer("hidden_1")(x[None]))[0]  # the layer's own call
+    np.testing.assert_allclose(explorer.states[-1] if own.ndim == 1 else explorer.states, own, atol=1e-5)
+
+
+@pytest.mark.parametrize("layer, options", [("GRU", dict(reset_after=False)), ("GRU", dict(use_bias=False)), ("LSTM", dict(activation="relu")), ("SimpleRNN", dict(activation="sigmoid"))])
+def test_recurrent_states_follow_keras_beyond_the_defaults(keras, layer, options):
+    recurrent = getattr(keras.layers, layer)(6, return_sequences=True, **options)
+    x = np.random.default_rng(1).normal(size=(7, 2)).astype("float32")
+    own = np.asarray(recurrent(x[None]))[0]  # builds the layer, then runs it
+    np.testing.assert_allclose(training.recurrent_states(recurrent, x), own, atol=1e-5)
+
+
+def test_recurrent_states_refuse_what_they_do_not_reproduce(keras):
+    recurrent = keras.layers.SimpleRNN(3, activation="elu")
+    recurrent.build((None, 4, 2))
+    with pytest.raises(ValueError, match="hidden_states"):
+        training.recurrent_states(recurrent, np.zeros((4, 2)))
 
 
 @pytest.mark.parametrize("layer", ["SimpleRNN", "GRU"])

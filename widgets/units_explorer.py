@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
-import plotly.graph_objects as go
 import traitlets
 
 from course import figures, models, shapes, training
@@ -54,7 +53,7 @@ class UnitsExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        self.states = training.hidden_states(self.model, demo_sequence(self.timesteps, self.features))
+        self.states = training.recurrent_states(self.model.get_layer("hidden_1"), demo_sequence(self.timesteps, self.features))
         refresh_figure(self.figure, figures.hidden_state_heatmap(self.states, self.layer))
         refresh_figure(self.matrices_figure, figures.weight_matrices(self.layer, self.features, self.units))
         self.breakdown.value = self._breakdown_html()
