@@ -981,3 +981,29 @@ def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
     assert widget.problem == ""
     assert all([kind for kind, _ in messages] in ([], ["update"]) for messages in sent)
     assert any(messages for messages in sent)
+
+
+def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
+    explorer = UnitsExplorer()
+    sent = []
+    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)))
+    figure_messages, matrices_messages = messages_of(explorer.figure), messages_of(explorer.matrices_figure)
+    explorer.timesteps = 14  # the weights keep their shapes: the matrices and the gate table stay
+    assert [kind for kind, _ in figure_messages] == ["update"] and matrices_messages == []
+    assert explorer.breakdown not in [widget for widget, _ in sent]
+    assert [key for widget, key in sent if widget is explorer.shapes_table] == ["value"]  # the shapes changed: sent once
+    sent.clear()
+    explorer.timesteps = 14
+    assert sent == []
+
+
+def test_coming_back_to_a_setting_reuses_its_model():
+    explorer = ShapeExplorer(units=9)
+    nine = explorer.model
+    explorer.units = 10
+    explorer.units = 9
+    assert explorer.model is nine and explorer.model.get_layer("hidden_1").units == 9
+    for units in range(20, 20 + CourseWidget.MODELS_KEPT):
+        explorer.units = units
+    explorer.units = 9
+    assert explorer.model is not nine  # only the last few are kept

@@ -4,6 +4,7 @@ friendly messages instead of tracebacks."""
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 
 import ipywidgets as W
 import numpy as np
@@ -141,6 +142,8 @@ class CourseWidget(W.VBox):
     WATCHED: tuple[str, ...] = ()
     CHOICES: dict[str, tuple[str, ...]] = {}  # text traits with a fixed set of values, e.g. the layer kind
 
+    MODELS_KEPT = 8  # recent models kept by spec, for a learner who moves a slider back
+
     def __init__(self, **kwargs):
         self.message = message_box()
         self.problem = ""
@@ -148,14 +151,34 @@ class CourseWidget(W.VBox):
         self.figure = CourseFigure()
         self.spec = None
         self.model = None
+        self._models: OrderedDict = OrderedDict()
+        self._drawn: dict[int, tuple] = {}
         super().__init__(**kwargs)
         register(self)
 
     def rebuild(self, spec) -> None:
-        """Build the Keras model for ``spec``, unless the current model already is that model
-        (a setting that changes no weight, such as the batch size, keeps it)."""
-        if spec != self.spec:
-            self.spec, self.model = spec, models.build(spec)
+        """Make ``self.model`` the Keras model for ``spec``: the current model if it already is
+        that model (a setting that changes no weight, such as the batch size, keeps it), the
+        model built for ``spec`` a few moves ago if the learner came back to it, else a new one."""
+        if spec == self.spec:
+            return
+        model = self._models.pop(spec, None)
+        if model is None:
+            model = models.build(spec)
+        self._models[spec] = model
+        while len(self._models) > self.MODELS_KEPT:
+            self._models.popitem(last=False)
+        self.spec, self.model = spec, model
+
+    def draw(self, target: go.FigureWidget, build, *args) -> None:
+        """Refresh ``target`` with ``build(*args)``, unless it already shows what these
+        arguments draw (then neither the figure is built nor anything sent). ``args`` are plain
+        settings that compare with ``==`` (numbers, text, lists, a ModelSpec); a figure drawn
+        from arrays goes through :func:`refresh_figure` directly."""
+        drawn = (build, args)
+        if self._drawn.get(id(target)) != drawn:
+            refresh_figure(target, build(*args))
+            self._drawn[id(target)] = drawn
 
     def _start(self, values: dict) -> None:
         """Enforce the declared limits and choices, apply the constructor's trait values, start

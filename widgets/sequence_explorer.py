@@ -6,7 +6,7 @@ import ipywidgets as W
 import traitlets
 
 from course import figures, models, shapes
-from widgets._base import CourseWidget, layer_table_html, refresh_figure
+from widgets._base import CourseWidget, layer_table_html
 
 
 class SequenceExplorer(CourseWidget):
@@ -53,7 +53,7 @@ class SequenceExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        refresh_figure(self.figure, figures.sequence_reader(self.timesteps, self.features, self.units, self.n_samples, self.layer))
+        self.draw(self.figure, figures.sequence_reader, self.timesteps, self.features, self.units, self.n_samples, self.layer)
         declared = tuple(self.model.inputs[0].shape)
         self.shapes_text.value = (
             f"Data of shape <code>{self.data_shape}</code> = (samples, timesteps, features). The model is built with "

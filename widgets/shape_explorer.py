@@ -6,7 +6,7 @@ import ipywidgets as W
 import traitlets
 
 from course import figures, models, shapes
-from widgets._base import CourseWidget, layer_table_html, refresh_figure
+from widgets._base import CourseWidget, layer_table_html
 
 
 class ShapeExplorer(CourseWidget):
@@ -52,7 +52,7 @@ class ShapeExplorer(CourseWidget):
         spec = self.current_spec()
         self.rebuild(spec)
         model = self.model
-        refresh_figure(self.figure, figures.network_diagram(spec, batch_size=self.batch_size))
+        self.draw(self.figure, figures.network_diagram, spec, self.batch_size)
         self.shapes_table.value = layer_table_html(spec, self.batch_size)
         first = models.layer_table(spec)[1]
         self.equation.value = (

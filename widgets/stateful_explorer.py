@@ -7,7 +7,7 @@ import numpy as np
 import traitlets
 
 from course import data, figures, models, shapes
-from widgets._base import CourseWidget, refresh_figure
+from widgets._base import CourseWidget
 
 
 class StatefulExplorer(CourseWidget):
@@ -55,7 +55,7 @@ class StatefulExplorer(CourseWidget):
         spec = self.current_spec()
         self.rebuild(spec)
         order = self.order()
-        refresh_figure(self.figure, figures.conveyor_belt(self.n_steps, self.batch_size, self.timesteps, order))
+        self.draw(self.figure, figures.conveyor_belt, self.n_steps, self.batch_size, self.timesteps, tuple(order))
         placed = layout.reshape(-1, self.timesteps)[order].reshape(layout.shape)
         self.continuous = figures.stateful_continuity(placed)
         dropped = data.stateful_dropped(self.n_steps, self.batch_size, self.timesteps)

@@ -6,7 +6,6 @@ import threading
 import time
 
 import ipywidgets as W
-import plotly.graph_objects as go
 import traitlets
 
 from course import data, figures, models, shapes, training
@@ -119,7 +118,7 @@ class TrainingLab(CourseWidget):
             f"<b>{iterations * self.epochs}</b> in {self.epochs} epochs, each a step of learning rate <b>{rate:g}</b>."
         )
         sizes = sorted({1, 8, 64, self.n_train, self.batch_size})
-        refresh_figure(self.memory_figure, figures.memory_plot(self.widths, sizes))
+        self.draw(self.memory_figure, figures.memory_plot, self.widths, sizes)
         curves = [self.results[key] for key in self._curve_keys(self.compare_sizes(), seeds=(0,)) if key in self.results]
         if curves:
             refresh_figure(self.figure, figures.training_curves(curves))

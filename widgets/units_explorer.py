@@ -55,7 +55,7 @@ class UnitsExplorer(CourseWidget):
         self.rebuild(spec)
         self.states = training.recurrent_states(self.model.get_layer("hidden_1"), demo_sequence(self.timesteps, self.features))
         refresh_figure(self.figure, figures.hidden_state_heatmap(self.states, self.layer))
-        refresh_figure(self.matrices_figure, figures.weight_matrices(self.layer, self.features, self.units))
+        self.draw(self.matrices_figure, figures.weight_matrices, self.layer, self.features, self.units)
         self.breakdown.value = self._breakdown_html()
         self.shapes_table.value = layer_table_html(spec)
 
