@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as W
-import plotly.graph_objects as go
 import traitlets
 
 from course import data, figures, models, shapes, training
