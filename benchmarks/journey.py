@@ -58,8 +58,10 @@ from browser_support import (  # noqa: E402
     SETTLE_MS,
     SLIDER_HANDLES,
     VIEWPORT,
+    ChromiumUnavailable,
     Journey,
     Segment,
+    browser_opted_out,
     chromium,
     code_cell_count,
     journey_lab,
@@ -330,4 +332,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if browser_opted_out():
+        print("COURSE_SKIP_BROWSER=1: the journey benchmark needs the browser; skipped")
+        sys.exit(0)
+    try:
+        sys.exit(main())
+    except ChromiumUnavailable as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
