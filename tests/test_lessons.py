@@ -71,3 +71,16 @@ def test_notebook_has_the_lesson_parts(lesson):
     following = [other for other in LESSONS if other.number == lesson.number + 1]
     if following:
         assert pathlib.Path(following[0].notebook).name in markdown or following[0].title.lower() in markdown
+
+
+REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?https?://|<img\s[^>]*src=[\"']https?://", re.I)
+
+
+@pytest.mark.parametrize("lesson", ready_lessons(), ids=[lesson.code for lesson in ready_lessons()])
+def test_no_lesson_fetches_an_image_from_the_internet(lesson):
+    """Offline (or behind a hub that reaches nothing) a lesson must look the same: its images
+    come from the repository, never from a remote address."""
+    cells = json.loads((ROOT / lesson.notebook).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        assert not REMOTE_IMAGE.search(source), f"{lesson.notebook} shows a remote image: {source[:200]}"
