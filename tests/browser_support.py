@@ -53,14 +53,11 @@ FIGURE_CHANGE_TIMEOUT_S = 15
 SETTLE_MS = 2_000
 
 # JupyterLab user settings for the test server: never write the notebook, keep every cell in the
-# DOM (so every output can be inspected), and ask nothing about news or updates.
+# DOM (so every output can be inspected). Nothing about news or updates: the course's own
+# settings (course.server.settings, installed into the environment) must keep those popups away.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "checkForUpdates": False,
-        "fetchNews": "false",
-    },
 }
 
 ERROR_MARKERS = ("Error displaying widget", "Model not found")
@@ -283,12 +280,8 @@ def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | Non
         path.mkdir(parents=True, exist_ok=True)
     write_kernelspec(dirs["data"])
     write_lab_settings(dirs["settings"])
-    # No announcements feed (nothing is fetched from the internet), and checkpoints kept out
-    # of the repository.
-    server_config = {
-        "LabApp": {"news_url": None},
-        "FileCheckpoints": {"checkpoint_dir": str(dirs["checkpoints"])},
-    }
+    # Checkpoints kept out of the repository.
+    server_config = {"FileCheckpoints": {"checkpoint_dir": str(dirs["checkpoints"])}}
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(server_config), encoding="utf-8")
 
     env = dict(os.environ)
@@ -378,6 +371,10 @@ PAGE_PROBLEMS_JS = """
   }
   for (const dialog of document.querySelectorAll('.jp-Dialog')) {
     problems.push('dialog: ' + (dialog.innerText || '').slice(0, 500));
+  }
+  // A notification popup (JupyterLab's "get notified about official Jupyter news?") over a lesson.
+  for (const toast of document.querySelectorAll('.Toastify__toast')) {
+    problems.push('popup: ' + (toast.innerText || '').slice(0, 500));
   }
   return problems;
 }
