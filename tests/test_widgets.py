@@ -893,6 +893,17 @@ def test_the_base_clamps_whatever_a_widget_declares():
     assert counter.colour == "blue" and counter.problem == ""
 
 
+def test_a_limit_on_a_setting_the_widget_lacks_is_refused():
+    class Misspelt(Counter):
+        def __init__(self, **kwargs):
+            CourseWidget.__init__(self)
+            self.LIMITS = {"spoon": (1, 3)}
+            self._start(kwargs)
+
+    with pytest.raises(TypeError, match="spoon"):
+        Misspelt()
+
+
 def test_traits_without_declared_limits_are_left_alone():
     explorer = StatefulExplorer()
     explorer.seed = 12_345  # not a slider: no limit declared, none applied

@@ -183,6 +183,9 @@ class CourseWidget(W.VBox):
     def _start(self, values: dict) -> None:
         """Enforce the declared limits and choices, apply the constructor's trait values, start
         watching the traits, draw once."""
+        undeclared = [name for name in (*self.LIMITS, *self.CHOICES) if not self.has_trait(name)]
+        if undeclared:
+            raise TypeError(f"{type(self).__name__} limits settings it does not have: {', '.join(undeclared)}")
         self._register_validator(type(self)._clamp, tuple(self.LIMITS))
         self._register_validator(type(self)._choose, tuple(self.CHOICES))
         for name, value in values.items():
