@@ -1,8 +1,11 @@
 """Slider-to-update latency and memory growth of every course widget, Python side.
 
-For each widget: 200 random control changes, timing each from the trait change to the updated
-model and figure (p50, p95); then 1,000 more changes and the kernel's resident memory growth,
-with the p95 of the first and last 200 of them to show it stays flat.
+For each widget: 200 random control changes, timing each from the trait change to everything
+the learner sees updated: figures, tables, text (p50, p95); then 1,000 more changes and the
+kernel's resident memory growth, with the p95 of the first and last 200 of them to show it stays
+flat. The explorers build their Keras model when ``.model`` is first read after a move, not in
+the move itself (what a move shows is shape maths, checked against Keras in the tests), so a
+build is not part of these times.
 
     .venv/bin/python benchmarks/widget_latency.py            # prints a table, writes JSON
     .venv/bin/python benchmarks/widget_latency.py UnitsExplorer --no-soak   # one widget, latency only

@@ -472,18 +472,50 @@ def recurrent_states(layer, x) -> np.ndarray:
     ``(timesteps, units)``, computed with numpy from the layer's own weights and activations by
     the equations Keras runs (tests check them against the layer's own output). A widget calls
     it at every slider move: it takes well under a millisecond where running the layer takes tens."""
-    x = np.asarray(x, dtype="float64")
-    if x.ndim != 2:
-        raise ValueError(f"Give one sequence of shape (timesteps, features); got {x.shape}.")
     config = layer.get_config()
     kind = type(layer).__name__
     if kind not in ("SimpleRNN", "LSTM", "GRU"):
         raise ValueError(f"recurrent_states follows SimpleRNN, LSTM and GRU layers, not {kind}.")
-    act = _activation(config, "activation")
-    gate = None if kind == "SimpleRNN" else _activation(config, "recurrent_activation")
-    kernel, recurrent, *bias = (np.asarray(w, dtype="float64") for w in layer.get_weights())
+    return run_recurrent(
+        kind, layer.get_weights(), x,
+        activation=_activation(config, "activation"),
+        recurrent_activation=None if kind == "SimpleRNN" else _activation(config, "recurrent_activation"),
+        reset_after=kind == "GRU" and config["reset_after"],
+    )
+
+
+def initial_weights(layer: str, features: int, units: int, seed: int = 0) -> list[np.ndarray]:
+    """Fresh weights for one recurrent layer, in the order ``layer.get_weights()`` lists them
+    (kernel, recurrent kernel, bias), drawn as Keras's defaults draw them: Glorot-uniform input
+    kernel, orthogonal recurrent kernel, zero bias (an LSTM's forget gate starts at 1). Loaded
+    into the real layer with ``set_weights``, they make it compute what :func:`run_recurrent`
+    computes from them without building anything."""
+    shape = shapes.weight_shapes(layer, features, units)
+    rng = np.random.default_rng(seed)
+    fan_in, fan_out = shape["kernel"]
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    kernel = rng.uniform(-limit, limit, size=shape["kernel"])
+    square = rng.normal(size=(shape["recurrent_kernel"][1], units))
+    q, r = np.linalg.qr(square)
+    recurrent = (q * np.sign(np.diag(r))).T  # (units, gates*units), orthonormal rows
+    bias = np.zeros(shape["bias"])
+    if layer == "LSTM":
+        bias[units : 2 * units] = 1.0
+    return [w.astype("float32") for w in (kernel, recurrent, bias)]
+
+
+def run_recurrent(kind: str, weights, x, activation=np.tanh, recurrent_activation=None, reset_after: bool = True) -> np.ndarray:
+    """The hidden state after every step of one sequence ``x`` ``(timesteps, features)`` of a
+    ``kind`` layer (SimpleRNN, LSTM, GRU) with ``weights`` in Keras's order, by the equations
+    Keras runs; the activations default to Keras's (tanh, and the sigmoid for the gates)."""
+    x = np.asarray(x, dtype="float64")
+    if x.ndim != 2:
+        raise ValueError(f"Give one sequence of shape (timesteps, features); got {x.shape}.")
+    act = activation
+    gate = recurrent_activation or _ACTIVATIONS["sigmoid"]
+    kernel, recurrent, *bias = (np.asarray(w, dtype="float64") for w in weights)
     units = recurrent.shape[0]
-    reset_after = kind == "GRU" and config["reset_after"]
+    reset_after = kind == "GRU" and reset_after
     input_bias, recurrent_bias = 0, 0
     if bias and reset_after:  # this GRU keeps a second bias inside the reset gate's product
         input_bias, recurrent_bias = bias[0]

@@ -560,7 +560,7 @@ def test_units_explorer_one_feature_many_units():
     assert np.array(heatmap.z).shape == (100, 10)
     np.testing.assert_allclose(np.array(heatmap.z), explorer.states.T)
     assert explorer.model.get_layer("hidden_1").count_params() == 40800
-    assert "<b>40,800</b> (Keras: 40,800)" in explorer.breakdown.value
+    assert f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)" in explorer.breakdown.value
 
 
 @pytest.mark.parametrize("name, value", [("features", 4), ("units", 33), ("timesteps", 15), ("n_layers", 3)])
@@ -604,7 +604,8 @@ def test_recurrent_states_refuse_what_they_do_not_reproduce(keras):
 def test_units_layer_menu(layer):
     explorer = UnitsExplorer(features=2, units=5)
     explorer.controls["layer"].value = layer
-    assert f"<b>{shapes.layer_params(layer, 2, 5):,}</b> (Keras: {shapes.layer_params(layer, 2, 5):,})" in explorer.breakdown.value
+    assert f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)" in explorer.breakdown.value
+    assert explorer.model.get_layer("hidden_1").count_params() == shapes.layer_params(layer, 2, 5)
 
 
 def test_lstm_hidden_state_stays_between_minus_one_and_one():
@@ -1016,5 +1017,20 @@ def test_coming_back_to_a_setting_reuses_its_model():
     assert explorer.model is nine and explorer.model.get_layer("hidden_1").units == 9
     for units in range(20, 20 + CourseWidget.MODELS_KEPT):
         explorer.units = units
+        assert explorer.model.get_layer("hidden_1").units == units  # built when asked for
     explorer.units = 9
     assert explorer.model is not nine  # only the last few are kept
+
+
+@pytest.mark.parametrize("widget_class", [ShapeExplorer, SequenceExplorer, UnitsExplorer, StatefulExplorer])
+def test_a_slider_move_builds_no_model_until_it_is_asked_for(widget_class, monkeypatch):
+    """A move shows shape maths (checked against Keras elsewhere) and never waits for TensorFlow;
+    the model of the new settings is built the first time ``.model`` is read, once."""
+    explorer = widget_class()
+    built = []
+    real_build = models.build
+    monkeypatch.setattr(models, "build", lambda spec: built.append(spec) or real_build(spec))
+    explorer.units = 7
+    assert built == []
+    assert explorer.model.get_layer("hidden_1").units == 7 and explorer.model is explorer.model
+    assert len(built) == 1 and built[0] == explorer.spec

@@ -150,25 +150,49 @@ class CourseWidget(W.VBox):
         self.clamped = ""
         self.figure = CourseFigure()
         self.spec = None
-        self.model = None
+        self._model = None
         self._models: OrderedDict = OrderedDict()
         self._drawn: dict[int, tuple] = {}
         super().__init__(**kwargs)
         register(self)
 
+    @property
+    def model(self):
+        """The real Keras model of the current settings.
+
+        A slider move only records the new settings (:meth:`rebuild`); the model is built the
+        first time it is asked for after that, so moves that show shape maths (checked against
+        Keras in the tests) never wait for TensorFlow. The last ``MODELS_KEPT`` models are kept
+        by their settings: asking again, or coming back to a setting, gives the same object.
+        """
+        if self._model is None and self.spec is not None:
+            model = self._models.pop(self.spec, None)
+            if model is None:
+                model = self._build(self.spec)
+            self._models[self.spec] = model
+            while len(self._models) > self.MODELS_KEPT:
+                self._models.popitem(last=False)
+            self._model = model
+        return self._model
+
+    @model.setter
+    def model(self, value) -> None:
+        self._model = value
+
+    def _build(self, spec):
+        """Build the Keras model for ``spec``; a widget that shows weights overrides this to
+        load the very weights it shows."""
+        return models.build(spec)
+
     def rebuild(self, spec) -> None:
-        """Make ``self.model`` the Keras model for ``spec``: the current model if it already is
-        that model (a setting that changes no weight, such as the batch size, keeps it), the
-        model built for ``spec`` a few moves ago if the learner came back to it, else a new one."""
+        """Make ``spec`` the current settings: ``.model`` is then the model for ``spec`` (the
+        same object while only settings that change no weight move, such as the batch size)."""
         if spec == self.spec:
             return
-        model = self._models.pop(spec, None)
-        if model is None:
-            model = models.build(spec)
-        self._models[spec] = model
-        while len(self._models) > self.MODELS_KEPT:
-            self._models.popitem(last=False)
-        self.spec, self.model = spec, model
+        self.spec = spec
+        self._model = self._models.get(spec)  # built on first use when not kept
+        if self._model is not None:
+            self._models.move_to_end(spec)
 
     def draw(self, target: go.FigureWidget, build, *args) -> None:
         """Refresh ``target`` with ``build(*args)``, unless it already shows what these

@@ -54,12 +54,12 @@ class SequenceExplorer(CourseWidget):
         spec = self.current_spec()
         self.rebuild(spec)
         self.draw(self.figure, figures.sequence_reader, self.timesteps, self.features, self.units, self.n_samples, self.layer)
-        declared = tuple(self.model.inputs[0].shape)
+        declared = (None, *spec.sample_shape)  # the model's input shape (the tests check it against Keras)
         self.shapes_text.value = (
             f"Data of shape <code>{self.data_shape}</code> = (samples, timesteps, features). The model is built with "
             f"<code>keras.Input(shape=({self.timesteps}, {self.features}))</code> and its input is <code>{declared}</code>: "
             f"<code>None</code> stands for the samples, any number of them, so {self.n_samples} never appears in the model. "
-            f"Keras counts <b>{self.model.count_params():,}</b> parameters."
+            f"The model has <b>{models.total_params(spec):,}</b> parameters (its <code>count_params()</code>)."
         )
         self.shapes_table.value = layer_table_html(spec, self.n_samples)
         self.layouts_table.value = self._layouts_html()

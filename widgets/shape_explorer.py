@@ -51,14 +51,13 @@ class ShapeExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        model = self.model
         self.draw(self.figure, figures.network_diagram, spec, self.batch_size)
         self.shapes_table.value = layer_table_html(spec, self.batch_size)
         first = models.layer_table(spec)[1]
         self.equation.value = (
             f"<b>{first.name}</b> = {first.kind}({spec.units}) on {spec.features} features: "
-            f"<code>{first.equation}</code> parameters. Total: <b>{model.count_params():,}</b> "
-            f"(from Keras's <code>count_params()</code>)."
+            f"<code>{first.equation}</code> parameters. Total: <b>{models.total_params(spec):,}</b>, "
+            f"what the model's <code>count_params()</code> returns."
         )
 
     def code(self) -> str:

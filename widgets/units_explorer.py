@@ -41,6 +41,7 @@ class UnitsExplorer(CourseWidget):
         self.shapes_table = W.HTML()
         self.matrices_figure = CourseFigure()
         self.states = None
+        self.weights = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
             self.message, self.breakdown, self.matrices_figure, self.figure, self.shapes_table,
@@ -53,11 +54,19 @@ class UnitsExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        self.states = training.recurrent_states(self.model.get_layer("hidden_1"), demo_sequence(self.timesteps, self.features))
+        self.weights = training.initial_weights(self.layer, self.features, self.units)
+        self.states = training.run_recurrent(self.layer, self.weights, demo_sequence(self.timesteps, self.features))
         refresh_figure(self.figure, figures.hidden_state_heatmap(self.states, self.layer))
         self.draw(self.matrices_figure, figures.weight_matrices, self.layer, self.features, self.units)
         self.breakdown.value = self._breakdown_html()
         self.shapes_table.value = layer_table_html(spec)
+
+    def _build(self, spec):
+        """The real model, its first layer holding the weights whose hidden states the heatmap
+        shows (the tests run that layer and compare)."""
+        model = super()._build(spec)
+        model.get_layer("hidden_1").set_weights(self.weights)
+        return model
 
     def _breakdown_html(self) -> str:
         rows = ["<tr><th>gate</th><th>input weights</th><th>recurrent weights</th><th>bias</th><th>sum</th></tr>"]
@@ -69,8 +78,7 @@ class UnitsExplorer(CourseWidget):
                 f"<td>{gate['bias']:,}</td><td>{gate['total']:,}</td></tr>"
             )
         total = sum(gate["total"] for gate in gates)
-        keras_count = self.model.get_layer("hidden_1").count_params()
-        rows.append(f"<tr><td colspan=4><b>hidden_1</b>, summed over {len(gates)} gate(s)</td><td><b>{total:,}</b> (Keras: {keras_count:,})</td></tr>")
+        rows.append(f"<tr><td colspan=4><b>hidden_1</b>, summed over {len(gates)} gate(s)</td><td><b>{total:,}</b> (its <code>count_params()</code>)</td></tr>")
         return "<table>" + "".join(rows) + "</table>"
 
     def code(self) -> str:
