@@ -34,7 +34,6 @@ import json
 import os
 import pathlib
 import platform
-import statistics
 import sys
 import tempfile
 import time

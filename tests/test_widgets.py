@@ -16,7 +16,8 @@ from course import data, figures, models, shapes, training
 import widgets
 from course import diagnose as doctor
 from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
-from widgets._base import CourseWidget, property_changes, refresh_figure
+from widgets._base import CourseWidget
+from widgets._figure import property_changes, refresh_figure
 from widgets._figure import CourseFigure
 from widgets.units_explorer import demo_sequence
 

@@ -1,5 +1,6 @@
 """The figure every course widget draws into: plotly's ``FigureWidget``, with its JavaScript
-fetched once per page instead of sent with every figure.
+fetched once per page instead of sent with every figure, and updated in place with only what
+changed (:func:`refresh_figure`).
 
 plotly's ``FigureWidget`` is an anywidget whose ``_esm`` trait carries plotly's whole JavaScript
 bundle (about 5 MB), sent over the kernel's websocket again for every figure. Where the course's
@@ -15,11 +16,12 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import plotly.graph_objects as go
 
 from course.server.bundle import BUNDLE_ENV
 
-__all__ = ["CourseFigure", "plotly_loader"]
+__all__ = ["CourseFigure", "plotly_loader", "property_changes", "refresh_figure"]
 
 
 def plotly_loader(bundle_path: str) -> str:
@@ -46,3 +48,81 @@ class CourseFigure(go.FigureWidget):
     from the Jupyter server where the course's extension serves it."""
 
     _esm = _esm_source()
+
+
+def _absent(value) -> bool:
+    """Whether plotly draws ``value`` as if the property were not set: missing, empty."""
+    return value is None or (isinstance(value, (dict, list, tuple)) and len(value) == 0)
+
+
+def _records(value) -> bool:
+    """Whether ``value`` is a list of plotly objects (annotations, shapes)."""
+    return isinstance(value, (list, tuple)) and all(isinstance(item, dict) for item in value)
+
+
+def _same(a, b) -> bool:
+    """Equality of plotly property values, numpy arrays included."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    return type(a) is type(b) and a == b
+
+
+def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
+    """What to set on a plotly object whose properties are ``old`` (its ``to_plotly_json()``) so
+    that they read ``new``: ``{path: value}``, each path a tuple of keys and list indices.
+
+    Nested objects are compared key by key, lists of objects of the same length (annotations,
+    shapes) item by item unless most items changed, data arrays whole. A property ``new`` lacks
+    maps to ``None`` (plotly removes it); an empty object or list counts as absent, as plotly
+    draws it. Keys in ``keep`` are left alone (the ``uid`` a FigureWidget gives its traces).
+    """
+    changes = {}
+    for key, value in new.items():
+        before = old.get(key)
+        if _absent(before) and _absent(value):
+            continue
+        if isinstance(value, dict) and isinstance(before, dict):
+            nested = property_changes(before, value)
+        elif _records(value) and _records(before) and len(value) == len(before):
+            nested = {(index, *path): change for index, (was, now) in enumerate(zip(before, value)) for path, change in property_changes(was, now).items()}
+            if 2 * len({path[0] for path in nested}) > len(value):  # most items changed: one new list costs plotly less
+                nested = {(): value}
+        elif _same(before, value):
+            continue
+        else:
+            nested = {(): value}
+        changes.update({(key, *path): change for path, change in nested.items()})
+    for key in old.keys() - new.keys() - set(keep):
+        if not _absent(old[key]):
+            changes[(key,)] = None
+    return changes
+
+
+def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
+    """Make ``widget`` show ``figure``, in place.
+
+    Traces that keep their place and type are updated, and only in the properties that changed;
+    with the layout's changes they go to the browser in one update message (plotly.js restyles
+    and relayouts once). Only when the traces themselves change (more, fewer, another type) are
+    the surplus ones deleted or the new ones added.
+    """
+    traces = [trace.to_plotly_json() for trace in figure.data]
+    kept = 0
+    for trace, props in zip(widget.data, traces):
+        if trace.type != props["type"]:
+            break
+        kept += 1
+    if kept < len(widget.data):
+        widget.data = widget.data[:kept]
+    with widget.batch_update():
+        for trace, props in zip(widget.data, traces):
+            for path, value in property_changes(trace.to_plotly_json(), props, keep=("uid",)).items():
+                trace[path] = value
+        for path, value in property_changes(widget.layout.to_plotly_json(), figure.layout.to_plotly_json()).items():
+            widget.layout[path] = value
+    if kept < len(traces):
+        widget.add_traces(traces[kept:])

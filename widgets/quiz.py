@@ -6,11 +6,10 @@ import html
 from typing import Callable
 
 import ipywidgets as W
-
-from widgets._lifecycle import register
 import traitlets
 
 from widgets._base import show_message
+from widgets._lifecycle import register
 
 
 def _value(item):

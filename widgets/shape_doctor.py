@@ -10,7 +10,8 @@ import traitlets
 
 from course import diagnose as doctor
 from course import figures, models, shapes
-from widgets._base import CourseWidget, refresh_figure, show_message
+from widgets._base import CourseWidget, show_message
+from widgets._figure import refresh_figure
 
 
 def _words_html(text: str) -> str:

@@ -9,8 +9,8 @@ import ipywidgets as W
 import traitlets
 
 from course import data, figures, models, shapes, training
-from widgets._base import CourseWidget, refresh_figure, show_message
-from widgets._figure import CourseFigure
+from widgets._base import CourseWidget, show_message
+from widgets._figure import CourseFigure, refresh_figure
 
 REFERENCE_BATCH = 32
 

@@ -7,8 +7,8 @@ import numpy as np
 import traitlets
 
 from course import figures, models, shapes, training
-from widgets._base import CourseWidget, layer_table_html, refresh_figure
-from widgets._figure import CourseFigure
+from widgets._base import CourseWidget, layer_table_html
+from widgets._figure import CourseFigure, refresh_figure
 
 
 def demo_sequence(timesteps: int, features: int) -> np.ndarray:

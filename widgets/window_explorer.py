@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import traitlets
 
 from course import data, figures, shapes, training
-from widgets._base import CourseWidget, refresh_figure, show_message
-from widgets._figure import CourseFigure
+from widgets._base import CourseWidget, show_message
+from widgets._figure import CourseFigure, refresh_figure
 
 
 class WindowExplorer(CourseWidget):
