@@ -511,8 +511,7 @@ def run_recurrent(kind: str, weights, x, activation=np.tanh, recurrent_activatio
     x = np.asarray(x, dtype="float64")
     if x.ndim != 2:
         raise ValueError(f"Give one sequence of shape (timesteps, features); got {x.shape}.")
-    act = activation
-    gate = recurrent_activation or _ACTIVATIONS["sigmoid"]
+    act, gate = activation, recurrent_activation or _ACTIVATIONS["sigmoid"]
     kernel, recurrent, *bias = (np.asarray(w, dtype="float64") for w in weights)
     units = recurrent.shape[0]
     reset_after = kind == "GRU" and reset_after
@@ -586,7 +585,7 @@ def gradient_through_time(units: int, timesteps: int, layer: str = "SimpleRNN", 
     return np.abs(gradient)
 
 
-__all__ += ["hidden_states", "recurrent_states", "step_seconds", "gradient_through_time"]
+__all__ += ["hidden_states", "recurrent_states", "initial_weights", "run_recurrent", "step_seconds", "gradient_through_time"]
 
 
 # Lesson 07: stateful recurrent layers.

@@ -346,7 +346,6 @@ def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | Non
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 CODE_PROMPTS = f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt"
-CURRENT_TAB = ".jp-main-dock-panel .lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
 
 # Everything a learner would see as broken, read from the page in one go.
 PAGE_PROBLEMS_JS = """

@@ -32,11 +32,9 @@ from browser_support import (
     REPO_ROOT,
     SETTLE_MS,
     VIEWPORT,
-    ChromiumUnavailable,
     LabServer,
     browser_opted_out,
     check_no_problems,
-    chromium,
     code_cell_count,
     executed_cells,
     move_first_slider,
@@ -121,17 +119,6 @@ def lab_server(tmp_path_factory):
     yield server
     server.shutdown_sessions()
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if browser_opted_out():
-        pytest.skip("COURSE_SKIP_BROWSER=1")
-    try:
-        with chromium() as browser:
-            yield browser
-    except ChromiumUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture

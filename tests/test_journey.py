@@ -37,11 +37,9 @@ from browser_support import (
     MEMORY_BUDGET,
     REPO_ROOT,
     VIEWPORT,
-    ChromiumUnavailable,
     Journey,
     Segment,
     browser_opted_out,
-    chromium,
     journey_lab,
     journey_table,
     move_first_slider,
@@ -51,17 +49,6 @@ from course.lessons import ready_lessons
 
 LESSONS = ready_lessons()
 SCREENSHOT_DIR = REPO_ROOT / "screenshots"  # where a failed journey leaves its last picture
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if browser_opted_out():
-        pytest.skip("COURSE_SKIP_BROWSER=1")
-    try:
-        with chromium() as browser:
-            yield browser
-    except ChromiumUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture

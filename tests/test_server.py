@@ -109,7 +109,7 @@ def test_retired_course_widgets_say_what_to_do():
     import ipywidgets as W
 
     from widgets import Quiz, ShapeExplorer
-    from widgets._lifecycle import RETIRED_CLASS, retire_all
+    from widgets._lifecycle import RETIRED_CLASS, descendants, retire_all
 
     explorer = ShapeExplorer(features=3, units=4)
     quiz = Quiz("How many?", lambda: 4)
@@ -119,15 +119,9 @@ def test_retired_course_widgets_say_what_to_do():
     assert RETIRED_CLASS in banner and "The course stopped it." in banner
     assert "Restart Kernel and Run All Cells" in banner
     assert len(explorer.children) == children + 1 and RETIRED_CLASS in quiz.children[0].value
-    sliders = [c for c in _descendants(explorer) if isinstance(c, W.IntSlider)]
+    sliders = [c for c in descendants(explorer) if isinstance(c, W.IntSlider)]
     assert sliders and all(c.disabled for c in sliders)
     assert retire_all("again") == 0 and len(explorer.children) == children + 1  # one banner, never two
-
-
-def _descendants(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _descendants(child)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import weakref
 
 import ipywidgets as W
 
-__all__ = ["register", "retire_all", "RETIRED_CLASS", "retired_banner_html"]
+__all__ = ["register", "retire_all", "descendants", "RETIRED_CLASS", "retired_banner_html"]
 
 #: CSS class of the banner; the browser tests look for it.
 RETIRED_CLASS = "course-kernel-stopped"
@@ -33,18 +33,18 @@ def retired_banner_html(reason: str) -> str:
     return (
         f'<div class="{RETIRED_CLASS}" style="border:2px solid #b26a00;background:#fff4e5;'
         'color:#663c00;padding:8px 12px;border-radius:4px;margin:4px 0">'
-        f"<b>⏸ This lesson's kernel was stopped.</b> {html.escape(reason)} "
+        f"<b>This lesson's kernel was stopped.</b> {html.escape(reason)} "
         "What you see here is a snapshot: its controls no longer respond. "
         "To bring the lesson back, choose <b>Kernel &gt; Restart Kernel and Run All Cells…</b>"
         "</div>"
     )
 
 
-def _controls(widget):
+def descendants(widget):
     """Every widget inside ``widget`` (itself included), depth first."""
     yield widget
     for child in getattr(widget, "children", ()):
-        yield from _controls(child)
+        yield from descendants(child)
 
 
 def retire_all(reason: str) -> int:
@@ -53,7 +53,7 @@ def retire_all(reason: str) -> int:
     for widget in list(_LIVE):
         if getattr(widget, "_course_retired", False):
             continue
-        for control in _controls(widget):
+        for control in descendants(widget):
             if control.has_trait("disabled"):
                 control.disabled = True
         banner = W.HTML(retired_banner_html(reason))

@@ -130,7 +130,8 @@ def setup(serverapp) -> KernelLimit:
 
     async def on_kernel_action(logger, schema_id: str, data: dict) -> None:
         if data.get("action") == "start" and data.get("status") == "success" and data.get("kernel_id"):
-            # Let the server register the new kernel first; then stop the old ones.
+            # The event comes before the server has finished recording the new kernel (its
+            # last_activity), and listing kernels before then fails: let it finish first.
             await asyncio.sleep(0)
             try:
                 await limit.enforce(data["kernel_id"])
