@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as W
 import traitlets
 
+from course.quizzes.spec import GENERIC_HINT, QuizSpec
 from widgets._base import show_message
 from widgets._lifecycle import register
 
@@ -23,6 +24,9 @@ class Quiz(W.VBox):
     widget's live state); ``answer`` is a function computing the true answer from the real model
     or run when the learner checks, never a stored key; ``explanation`` is text or a function of
     the answer. With ``options`` the learner picks one; otherwise they type a whole number.
+    ``mistakes`` (a dict, or a function returning one, read at every check) maps the wrong answers a
+    learner is likely to give to a hint aimed at each; other wrong answers get a generic nudge.
+    Lessons build quizzes from a ``course.quizzes`` spec with :meth:`from_spec`.
     """
 
     guess = traitlets.Any(None, help="the learner's current prediction")
@@ -30,10 +34,11 @@ class Quiz(W.VBox):
     correct = traitlets.Bool(False, help="whether the last check was right")
     revealed = traitlets.Bool(False, help="whether the answer has been shown")
 
-    def __init__(self, question, answer: Callable, explanation=None, options=None, **kwargs):
+    def __init__(self, question, answer: Callable, explanation=None, options=None, mistakes=None, **kwargs):
         super().__init__(**kwargs)
         register(self)
         self._question, self._answer, self._explanation, self.options = question, answer, explanation, options
+        self._mistakes = mistakes
         self.prompt = W.HTML()
         if options:
             self.entry = W.RadioButtons(options=list(options), value=None, layout=W.Layout(width="auto"))
@@ -49,6 +54,20 @@ class Quiz(W.VBox):
         self.layout.border = "1px solid #9ecae1"
         self.layout.padding = "6px"
         self._show_question()
+
+    @classmethod
+    def from_spec(cls, spec: QuizSpec, **kwargs) -> "Quiz":
+        """The quiz a ``course.quizzes`` function describes."""
+        options = list(spec.options) if spec.options else None
+        return cls(spec.question, spec.answer, spec.explanation, options=options, mistakes=spec.mistakes, **kwargs)
+
+    def hint(self, guess) -> str:
+        """What to say to a wrong ``guess``: the hint aimed at that mistake, if anticipated."""
+        try:
+            found = dict(_value(self._mistakes) or {})
+        except Exception:  # noqa: BLE001 - a hint must never break the check
+            found = {}
+        return found.get(guess, GENERIC_HINT)
 
     def _typed(self, change):
         text = change["new"]
@@ -92,7 +111,7 @@ class Quiz(W.VBox):
         if self.correct:
             show_message(self.feedback, f"Right: {truth}. {self._explain(truth)}", "ok")
         else:
-            show_message(self.feedback, "Not quite. Think again, or reveal the answer.", "problem")
+            show_message(self.feedback, self.hint(self.guess), "problem")
         return self.correct
 
     def reveal(self):
