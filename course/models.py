@@ -14,7 +14,7 @@ from course import shapes
 from course._keras import keras as _keras
 from course._keras import model_built
 
-__all__ = ["ModelSpec", "LayerRow", "build", "layer_table", "to_code", "legacy_code", "MODEL_NAME"]
+__all__ = ["ModelSpec", "LayerRow", "build", "layer_table", "to_code", "legacy_code", "legacy_header", "MODEL_NAME"]
 
 MODEL_NAME = "course_model"
 INPUT_NAME = "input"
@@ -203,13 +203,19 @@ def to_code(spec: ModelSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def legacy_code(spec: ModelSpec) -> str:
+def legacy_code(spec: ModelSpec, input_argument: str = "input_shape") -> str:
     """The Keras 2 spelling of the same model, as older tutorials and answers write it.
 
-    For comparison only: Keras 3 rejects ``batch_input_shape=`` and warns on ``input_shape=``.
+    For comparison only. Its first line says what Keras 3 does with it, which depends on the
+    spelling: ``batch_input_shape=`` (a fixed batch size) is rejected, so that listing does not run;
+    ``input_shape=`` and, for a Dense first layer, ``input_dim=`` still run, with a warning.
     """
+    if input_argument not in ("input_shape", "input_dim"):
+        raise ValueError("input_argument is input_shape or input_dim, the two Keras 2 spellings of the input.")
+    if input_argument == "input_dim" and (spec.recurrent or spec.batch_size is not None):
+        raise ValueError("input_dim= gives one number of features: it only spells a Dense model's input without a batch size.")
     lines = [
-        "# Keras 2 style: does not run as written on Keras 3",
+        legacy_header(spec, input_argument),
         "from keras.models import Sequential",
         f"from keras.layers import Dense{', ' + spec.layer if spec.recurrent else ''}",
         "",
@@ -220,8 +226,17 @@ def legacy_code(spec: ModelSpec) -> str:
         if index == 0:
             if spec.batch_size is not None:
                 kwargs["batch_input_shape"] = (spec.batch_size, *spec.sample_shape)
+            elif input_argument == "input_dim":
+                kwargs["input_dim"] = spec.features
             else:
                 kwargs["input_shape"] = spec.sample_shape
         lines.append(f"model.add({_call(spec.layer, spec.units, kwargs)})")
     lines.append(f"model.add({_call('Dense', spec.outputs, {})})")
     return "\n".join(lines) + "\n"
+
+
+def legacy_header(spec: ModelSpec, input_argument: str = "input_shape") -> str:
+    """The comment heading a Keras 2 listing: whether Keras 3 runs it as written."""
+    if spec.batch_size is not None:
+        return "# Keras 2 style: does not run on Keras 3, which rejects batch_input_shape="
+    return f"# Keras 2 style: runs on Keras 3 with a warning about {input_argument}=; new code declares keras.Input(shape=...)"

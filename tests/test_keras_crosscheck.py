@@ -145,6 +145,36 @@ def test_legacy_input_shape_still_runs_but_warns():
 
 
 @pytest.mark.parametrize(
+    "spec, argument",
+    [
+        (ModelSpec(features=16, units=32), "input_shape"),
+        (ModelSpec(features=8, units=12, n_layers=1), "input_dim"),
+        (ModelSpec(layer="LSTM", features=1, units=4, timesteps=3), "input_shape"),
+        (ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, stateful=True), "input_shape"),
+        (ModelSpec(features=3, units=8, batch_size=5), "input_shape"),
+    ],
+)
+def test_legacy_header_says_whether_keras_3_runs_the_listing(spec, argument):
+    """Run every listing as written: the header claims "does not run" exactly when Keras 3 refuses it,
+    and "runs with a warning" exactly when it runs and warns about that argument."""
+    listing = models.legacy_code(spec, input_argument=argument)
+    namespace = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            exec(listing, namespace)
+            ran = True
+        except ValueError:
+            ran = False
+    header = listing.splitlines()[0]
+    assert ("does not run" in header) == (not ran)
+    if ran:
+        assert f"warning about {argument}=" in header
+        assert any(argument in str(w.message) for w in caught)
+        assert namespace["model"].count_params() == models.total_params(spec)
+
+
+@pytest.mark.parametrize(
     "kwargs, words",
     [
         (dict(layer="LSTM"), "timesteps"),
