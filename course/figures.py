@@ -14,7 +14,7 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity", "gradient_plot", "capacity_plot", "shape_ribbon"]
+__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity", "gradient_plot", "capacity_plot", "shape_ribbon", "timing_band_plot"]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -479,5 +479,21 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
         title=dict(text=title, font=dict(size=13)), shapes=blocks, annotations=notes,
         xaxis=dict(visible=False, range=[-0.55, count - 0.45]), yaxis=dict(visible=False, range=[-1.1, 1.1]),
         height=260, margin=dict(l=10, r=10, t=40, b=10), template=TEMPLATE,
+    )
+    return go.Figure(data=traces, layout=layout)
+
+
+def timing_band_plot(band, title: str = "milliseconds per training step: every round, and the band from fastest to slowest") -> go.Figure:
+    """One column of points per unit count (one point per round) over its min-max band."""
+    units = list(band.rounds)
+    traces = [
+        dict(type="bar", x=[str(u) for u in units], y=[1000 * (band.slowest(u) - band.fastest(u)) for u in units],
+             base=[1000 * band.fastest(u) for u in units], marker=dict(color="rgba(49,130,189,0.25)"), name="fastest to slowest round"),
+        dict(type="scatter", x=[str(u) for u in units for _ in band.rounds[u]], y=[1000 * s for u in units for s in band.rounds[u]],
+             mode="markers", marker=dict(color="#3182bd"), name="one round (median of its steps)"),
+    ]
+    layout = dict(
+        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="units")),
+        yaxis=dict(title=dict(text="ms per step")), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)

@@ -1,0 +1,43 @@
+"""Multiples of 32 (lesson 06): interleaved timing rounds and a verdict that follows the bands."""
+
+import pytest
+
+from course import figures, shapes, unit_timing
+from course.models import ModelSpec, build
+from course.unit_timing import TimingBand, alignment_verdict
+
+
+def band(**rounds):
+    return TimingBand({int(units[1:]): seconds for units, seconds in rounds.items()}, features=8, timesteps=20, batch_size=64)
+
+
+def test_a_size_is_faster_only_when_its_slowest_round_beats_every_neighbours_fastest():
+    clear = band(u120=[0.020, 0.021], u128=[0.010, 0.012], u136=[0.019, 0.025])
+    assert alignment_verdict(clear).startswith("128 units was faster than every neighbour in every round")
+    slow = band(u120=[0.010, 0.011], u128=[0.020, 0.030], u136=[0.009, 0.012])
+    assert alignment_verdict(slow).startswith("128 units was slower")
+    noisy = band(u120=[0.010, 0.020], u128=[0.011, 0.015], u136=[0.014, 0.030])
+    assert "overlaps the band of 2 of its 2 neighbours" in alignment_verdict(noisy)
+    assert "no size is faster here" in alignment_verdict(noisy)
+
+
+def test_band_reads_fastest_slowest_and_median():
+    b = band(u128=[0.03, 0.01, 0.02])
+    assert (b.fastest(128), b.slowest(128), b.median(128)) == (0.01, 0.03, 0.02)
+
+
+@pytest.mark.keras
+def test_work_is_the_ratio_of_the_real_layers_parameters():
+    b = band(u120=[0.01], u128=[0.01])
+    real = {u: build(ModelSpec(layer="LSTM", features=8, units=u, timesteps=20)).get_layer("hidden_1").count_params() for u in (120, 128)}
+    assert b.work(120, 128) == pytest.approx(real[120] / real[128])
+    assert real[120] == shapes.lstm_params(8, 120)
+
+
+@pytest.mark.keras
+def test_time_units_times_every_size_in_every_round():
+    b = unit_timing.time_units(unit_counts=(4, 8), rounds=3, steps=2, timesteps=5, batch_size=8)
+    assert set(b.rounds) == {4, 8}
+    assert all(len(seconds) == 3 and min(seconds) > 0 for seconds in b.rounds.values())
+    figure = figures.timing_band_plot(b)
+    assert len(figure.data[1].y) == 6 and list(figure.data[0].x) == ["4", "8"]
