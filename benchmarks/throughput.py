@@ -1,8 +1,8 @@
-"""Training throughput against the batch size on this machine, for lesson 03's classifier.
+"""Training throughput against the batch size on this machine: lesson 03's measurement, longer.
 
-Times whole-batch training epochs (the first, which traces, left out) at batch sizes 1 to 512 on
-the lesson's 512 training rows and prints samples per second and seconds per epoch, to show
-where the gain flattens.
+Times single training steps (``course.throughput``) of a network wide enough for its arithmetic to
+dominate, at batch sizes 1 to 8192, in interleaved rounds, and prints rows per second (median and
+min-max band over the rounds), seconds per step and the plain reading the lesson prints.
 
     .venv/bin/python benchmarks/throughput.py
 """
@@ -16,22 +16,22 @@ import pathlib
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from course import data, training  # noqa: E402
+from course import throughput  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
-SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
 
 def main():
-    X_train, y_train, _, _ = data.train_val_split(*data.two_moons(1024, seed=0), val_fraction=0.5, seed=0)
-    rows = [training.measure_throughput(X_train, y_train, size) for size in SIZES]
-    best = max(row.samples_per_second for row in rows)
-    print(f"{'batch':>6}{'samples/s':>12}{'s/epoch':>10}{'of best':>9}")
+    rows = throughput.time_training_steps(SIZES, rounds=7, steps=5)
+    print(f"{'batch':>6}{'rows/s':>12}{'band':>22}{'s/step':>10}")
     for row in rows:
-        print(f"{row.batch_size:>6}{row.samples_per_second:>12,.0f}{row.seconds_per_epoch:>10.4f}{row.samples_per_second / best:>9.0%}")
+        low, high = row.band
+        print(f"{row.batch_size:>6}{row.samples_per_second:>12,.0f}{f'{low:,.0f}-{high:,.0f}':>22}{row.seconds_per_step:>10.4f}")
+    print(throughput.throughput_statement(rows))
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "throughput.json").write_text(json.dumps([{"batch_size": r.batch_size, "samples_per_second": round(r.samples_per_second), "seconds_per_epoch": r.seconds_per_epoch} for r in rows], indent=2))
+    (out / "throughput.json").write_text(json.dumps([{"batch_size": r.batch_size, "seconds_per_step": list(r.seconds), "samples_per_second": round(r.samples_per_second)} for r in rows], indent=2))
 
 
 if __name__ == "__main__":

@@ -196,19 +196,25 @@ def training_curves(curves) -> go.Figure:
 
 
 def throughput_plot(measurements) -> go.Figure:
-    """Samples per second (bars) and seconds per epoch (line) against the batch size, measured
-    on this machine."""
+    """Rows per second (bars: the median round, whiskers: the slowest and fastest round) and
+    seconds per training step (line) against the batch size, measured on this machine
+    (``course.throughput.StepTiming`` rows)."""
     from plotly.subplots import make_subplots
 
     rows = sorted(measurements, key=lambda m: m.batch_size)
     labels = [str(m.batch_size) for m in rows]
+    rates = [m.samples_per_second for m in rows]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=labels, y=[m.samples_per_second for m in rows], name="samples per second", hovertemplate="batch %{x}: %{y:,.0f} samples/s<extra></extra>"), secondary_y=False)
-    fig.add_trace(go.Scatter(x=labels, y=[m.seconds_per_epoch for m in rows], name="seconds per epoch", mode="lines+markers", hovertemplate="batch %{x}: %{y:.3f} s per epoch<extra></extra>"), secondary_y=True)
+    fig.add_trace(go.Bar(
+        x=labels, y=rates, name="rows per second (median, min-max band)",
+        error_y=dict(type="data", symmetric=False, array=[m.band[1] - r for m, r in zip(rows, rates)], arrayminus=[r - m.band[0] for m, r in zip(rows, rates)]),
+        hovertemplate="batch %{x}: %{y:,.0f} rows/s<extra></extra>",
+    ), secondary_y=False)
+    fig.add_trace(go.Scatter(x=labels, y=[m.seconds_per_step for m in rows], name="seconds per step", mode="lines+markers", hovertemplate="batch %{x}: %{y:.4f} s per step<extra></extra>"), secondary_y=True)
     fig.update_xaxes(title_text="batch size", type="category")
-    fig.update_yaxes(title_text="samples per second", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="seconds per epoch", secondary_y=True, rangemode="tozero", showgrid=False)
-    fig.update_layout(title=dict(text="throughput on this machine", font=dict(size=14)), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25))
+    fig.update_yaxes(title_text="rows per second", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="seconds per step", secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_layout(title=dict(text="one training step on this machine", font=dict(size=14)), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25))
     return fig
 
 

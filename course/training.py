@@ -176,7 +176,7 @@ def flat_gradient(model, X, y) -> np.ndarray:
 
 
 
-# Batch-size trade-offs (lesson 03): whole training runs, throughput, generalisation.
+# Batch-size trade-offs (lesson 03): whole training runs and generalisation (throughput: course.throughput).
 
 
 @dataclass
@@ -314,38 +314,6 @@ def train_curve(
 
 
 @dataclass
-class Throughput:
-    batch_size: int
-    samples: int  # rows in one timed epoch (whole batches only)
-    seconds_per_epoch: float
-
-    @property
-    def samples_per_second(self) -> float:
-        return self.samples / self.seconds_per_epoch
-
-
-def measure_throughput(X, y, batch_size: int, epochs: int = 3, units: int = 32, n_layers: int = 2) -> Throughput:
-    """Time training epochs at ``batch_size`` on this machine.
-
-    Only whole batches are used, so every step has the same shape; the first epoch (which traces
-    the training function) is left out and the median of the others is kept.
-    """
-    keras = _keras()
-    batch_size = shapes.check_size("batch_size", batch_size)
-    if epochs < 2:
-        raise ValueError("Time at least 2 epochs: the first one includes tracing and is left out.")
-    usable = (len(X) // batch_size) * batch_size
-    if usable == 0:
-        raise ValueError(f"The batch size {batch_size} is larger than the {len(X)} rows given.")
-    keras.utils.set_random_seed(0)
-    model = classifier(X.shape[1], units, n_layers)
-    watcher = _watcher(None, None, None)
-    model.fit(X[:usable], y[:usable], batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0, callbacks=[watcher])
-    per_epoch = [epoch_seconds for *_, epoch_seconds in watcher.epochs[1:]]
-    return Throughput(batch_size, usable, float(np.median(per_epoch)))
-
-
-@dataclass
 class GapSummary:
     batch_size: int
     gaps: list  # one generalisation gap per seed
@@ -399,7 +367,7 @@ def gap_statement(small: GapSummary, large: GapSummary) -> str:
     return head + verdict + caveat
 
 
-__all__ += ["TrainingCurve", "train_curve", "classifier", "Throughput", "measure_throughput", "GapSummary", "gap_summaries", "gap_statement"]
+__all__ += ["TrainingCurve", "train_curve", "classifier", "GapSummary", "gap_summaries", "gap_statement"]
 
 
 @dataclass

@@ -238,15 +238,6 @@ def test_step_memory_counts_match_keras(keras):
     assert memory["activation_values"] == sum(int(np.prod(t.shape)) for t in outputs)
 
 
-def test_throughput_times_whole_batches(moons_split):
-    X, y = moons_split[0], moons_split[1]
-    result = training.measure_throughput(X, y, 32)
-    assert result.samples == 96 and result.seconds_per_epoch > 0
-    assert result.samples_per_second == pytest.approx(96 / result.seconds_per_epoch)
-    with pytest.raises(ValueError, match="larger than"):
-        training.measure_throughput(X, y, 101)
-
-
 def test_gap_statement_reads_the_spread():
     small = training.GapSummary(8, [0.10, 0.12, 0.11], [0.5, 0.5, 0.5])
     large = training.GapSummary(512, [0.30, 0.31, 0.29], [0.6, 0.6, 0.6])

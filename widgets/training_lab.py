@@ -9,6 +9,7 @@ import ipywidgets as W
 import traitlets
 
 from course import data, figures, models, shapes, training
+from course.throughput import BATCH_SIZES, time_training_steps
 from widgets._base import CourseWidget, show_message
 from widgets._figure import CourseFigure, refresh_figure
 
@@ -178,26 +179,22 @@ class TrainingLab(CourseWidget):
 
         return self._run("comparing batch sizes", len(sizes) * self.epochs, job, background)
 
-    def throughput(self, batch_sizes=(1, 4, 16, 64, 256), background: bool = False):
-        """Time training epochs at each batch size on this machine; draw samples per second and
-        seconds per epoch. Returns the measurements."""
-        sizes = sorted({b for b in batch_sizes if b <= self.n_train})
+    def throughput(self, batch_sizes=BATCH_SIZES, background: bool = False):
+        """Time single training steps at each batch size on this machine, on a network wide enough
+        for its arithmetic to dominate (``course.throughput``); draw rows per second with the
+        band over rounds. Returns the timings."""
+        sizes = tuple(sorted(set(batch_sizes)))
 
         def job(tick):
-            rows = []
-            for batch_size in sizes:
-                if self._stop:
-                    break
-                key = ("throughput", batch_size)
-                if key not in self.results:
-                    self.results[key] = training.measure_throughput(self.split[0], self.split[1], batch_size, units=self.units, n_layers=self.n_layers)
-                rows.append(self.results[key])
-                tick()
-            if rows:
-                refresh_figure(self.throughput_figure, figures.throughput_plot(rows))
+            key = ("throughput", sizes)
+            if key not in self.results:
+                self.results[key] = time_training_steps(sizes)
+            tick()
+            rows = self.results[key]
+            refresh_figure(self.throughput_figure, figures.throughput_plot(rows))
             return rows
 
-        return self._run("measuring throughput", len(sizes), job, background)
+        return self._run("timing training steps", 1, job, background)
 
     def generalisation(self, small: int = 8, large: int | None = None, background: bool = False):
         """Train ``n_seeds`` runs at a small and a large batch size and compare their final
