@@ -22,3 +22,91 @@ def test_the_widget_shows_the_hint_for_that_mistake():
     assert not quiz.check(9)
     assert "Not quite" in quiz.feedback.value
     assert quiz.check(4) and "Right: 4" in quiz.feedback.value
+
+
+# The lessons' quizzes, on live widgets: the right answer is accepted, each anticipated mistake
+# gets its own hint (never the generic one), and the answer is Keras's.
+
+import pytest
+
+from course import models, shapes, training
+from course.quizzes import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
+from widgets import BatchExplorer, SequenceExplorer, ShapeExplorer, TrainingLab
+
+
+def assert_hints_are_specific(spec):
+    hints = spec.hints()
+    assert hints, "the quiz anticipates at least one mistake"
+    for guess, hint in hints.items():
+        verdict = spec.grade(guess)
+        assert not verdict.correct and verdict.hint == hint != GENERIC_HINT
+    truth = spec.answer()
+    assert spec.grade(truth).correct
+    return truth
+
+
+def test_lesson_00_one_more_feature_is_the_units():
+    explorer = ShapeExplorer(controls=("features", "units"), features=4, units=10)
+    spec = lesson_00.one_more_feature(explorer)
+    assert assert_hints_are_specific(spec) == 10
+    assert "bias" in spec.grade(11).hint  # the bias mistake
+    quiz = Quiz.from_spec(spec)
+    assert quiz.check(10) and not quiz.check(11) and "bias" in quiz.feedback.value
+
+
+@pytest.mark.parametrize("features, units, n_layers, batch_size", [(3, 8, 1, 5), (16, 32, 2, 4), (1, 1, 3, 1)])
+def test_lesson_01_parameters_is_count_params(features, units, n_layers, batch_size):
+    explorer = ShapeExplorer(features=features, units=units, n_layers=n_layers, batch_size=batch_size)
+    spec = lesson_01.parameters(explorer)
+    truth = assert_hints_are_specific(spec)
+    assert truth == explorer.model.count_params() == models.total_params(explorer.spec)
+    without_biases = truth - (units * n_layers + 1)
+    assert "biases" in spec.grade(without_biases).hint
+    if batch_size > 1:
+        assert "batch size multiplies nothing" in spec.grade(truth * batch_size).hint
+
+
+def test_lesson_02_iterations_come_from_the_batches_keras_ran():
+    explorer = BatchExplorer(n_samples=50, batch_size=8, shuffle=False, epochs=2)
+    spec = lesson_02.iterations(explorer)
+    assert assert_hints_are_specific(spec) == 7 == shapes.iterations_per_epoch(50, 8)
+    assert "rounded down" in spec.grade(6).hint
+    assert "all 2 epochs" in spec.grade(14).hint
+
+
+@pytest.fixture(scope="module")
+def lab():
+    lab = TrainingLab(n_samples=200, seed=0)
+    lab.epochs = 2
+    return lab
+
+
+def test_lesson_03_most_updates_is_read_from_the_optimizer(lab):
+    spec = lesson_03.most_updates(lab, [8, 32, lab.n_train])
+    assert assert_hints_are_specific(spec) == spec.options[0] == "batch 8 (mini-batch)"
+    assert "fewest" in spec.grade(spec.options[-1]).hint
+    curves = lab.compare(batch_sizes=[8, 32, lab.n_train])
+    assert max(curves, key=lambda c: c.updates[-1]).batch_size == 8
+
+
+def test_lesson_03_updates_per_epoch_matches_keras(lab):
+    lab.batch_size = 30
+    spec = lesson_03.updates_per_epoch(lab)
+    truth = assert_hints_are_specific(spec)
+    X_train, y_train, _, _ = lab.split
+    assert truth == training.run_epochs(X_train, y_train, batch_size=30, epochs=1).batches_run[0] == 4
+    assert "rounded down" in spec.grade(3).hint
+
+
+def test_lesson_04_quizzes_read_real_recurrent_models():
+    explorer = SequenceExplorer(n_samples=8, timesteps=3, features=2, units=4, layer="LSTM")
+    steps = lesson_04.steps(explorer)
+    assert assert_hints_are_specific(steps) == 3
+    assert "features" in steps.grade(2).hint
+    params = lesson_04.layer_parameters(explorer)
+    truth = assert_hints_are_specific(params)
+    assert truth == explorer.model.get_layer("hidden_1").count_params() == shapes.lstm_params(2, 4)
+    assert "one block" in params.grade(truth // 4).hint and "timesteps multiply nothing" in params.grade(truth * 3).hint
+    layout = lesson_04.layout()
+    assert assert_hints_are_specific(layout) == lesson_04.LAYOUTS[1]
+    assert "(N, 3, 1)" in layout.grade(lesson_04.LAYOUTS[0]).hint

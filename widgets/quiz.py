@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as W
 import traitlets
 
+from course.quizzes import lesson_01, lesson_02
 from course.quizzes.spec import GENERIC_HINT, QuizSpec
 from widgets._base import show_message
 from widgets._lifecycle import register
@@ -131,23 +132,9 @@ class Quiz(W.VBox):
     @classmethod
     def parameters(cls, explorer, **kwargs) -> "Quiz":
         """How many parameters the explorer's current model has, graded by ``count_params()``."""
-        return cls(
-            lambda: f"How many trainable parameters does the model above have, with {explorer.features} features, "
-            f"{explorer.n_layers} hidden layer(s) of {explorer.units} units and a batch size of {explorer.batch_size}?",
-            lambda: int(explorer.model.count_params()),
-            lambda n: "Each Dense layer has inputs × units weights plus one bias per unit; the input "
-            "layer has none, and the batch size never appears.",
-            **kwargs,
-        )
+        return cls.from_spec(lesson_01.parameters(explorer), **kwargs)
 
     @classmethod
     def iterations(cls, explorer, **kwargs) -> "Quiz":
         """How many batches one epoch makes, graded by the batches Keras really ran."""
-        return cls(
-            lambda: f"With {explorer.n_samples} rows and a batch size of {explorer.batch_size}, how many "
-            "iterations (weight updates) does one epoch make?",
-            lambda: explorer.train().batches_run[0],
-            lambda n: f"Counted from the real training run: Keras ran {n} batches per epoch. Every batch is one "
-            "update; a partial last batch still counts as one.",
-            **kwargs,
-        )
+        return cls.from_spec(lesson_02.iterations(explorer), **kwargs)
