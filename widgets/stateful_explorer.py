@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 import traitlets
 
-from course import data, figures, models, shapes
+from course import data, figures, models, shapes, stateful
 from widgets._base import CourseWidget
 
 
@@ -84,23 +84,10 @@ class StatefulExplorer(CourseWidget):
         )
 
     def code(self) -> str:
-        """Runnable Keras 3 code: the stateful model, a series laid out as streams, and the
-        training loop that keeps the order and resets the state between epochs."""
-        n, b, t = self.n_steps, self.batch_size, self.timesteps
-        return models.to_code(self.current_spec()) + (
-            "\nmodel.compile(optimizer='adam', loss='mse')\n\n"
-            "import numpy as np\n"
-            "from course import data\n\n"
-            f"series = np.sin(np.arange({n + 1}) / 5).astype('float32')  # your series, one step longer for the last target\n"
-            f"layout = data.stateful_layout({n}, {b}, {t})  # (batches, {b}, {t}): row i of every batch is stream i\n"
-            f"x = series[layout].reshape(-1, {t}, 1)  # sample k*{b}+i = chunk k of stream i\n"
-            "y = series[layout[..., -1] + 1].reshape(-1, 1)  # the step after each chunk\n"
-            "for epoch in range(3):\n"
-            f"    model.fit(x, y, batch_size={b}, epochs=1, shuffle=False, verbose=0)\n"
-            "    for layer in model.layers:\n"
-            "        if getattr(layer, 'stateful', False):\n"
-            "            layer.reset_state()\n"
-        )
+        """Runnable Keras 3 code, on its own (numpy and keras only): the stateful model, a series
+        laid out as streams, and the training loop that keeps the order and resets the state
+        between epochs."""
+        return stateful.stateful_code(self.n_steps, self.batch_size, self.timesteps, self.units)
 
     def legacy_code(self) -> str:
         """The Keras 2 spelling of the same model (fails on Keras 3)."""
