@@ -1,0 +1,46 @@
+"""The learners' own networks (lessons 01 and 02), checked against Keras."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import pytest
+
+from course import learner_examples as examples
+from course import shapes
+
+
+@pytest.mark.parametrize("widths, total", [(examples.SEED_000_WIDTHS, 221), (examples.SEED_002_WIDTHS, 642)])
+def test_the_learners_networks_count_what_the_formula_says(widths, total):
+    model = examples.dense_network(widths)
+    assert model.count_params() == shapes.dense_widths_params(widths) == total
+    assert model.input_shape == (None, widths[0]) and model.output_shape == (None, widths[-1])
+    assert [layer.units for layer in model.layers] == list(widths[1:])
+
+
+@pytest.mark.parametrize("argument", ["input_dim", "input_shape"])
+def test_the_keras_2_spelling_builds_the_same_network_and_warns(argument):
+    old, messages = examples.keras2_network(examples.SEED_000_WIDTHS, argument)
+    assert old.count_params() == examples.dense_network(examples.SEED_000_WIDTHS).count_params()
+    assert old.input_shape == (None, 8)
+    assert any(argument in message for message in messages)
+    with pytest.raises(ValueError):
+        examples.keras2_network(examples.SEED_000_WIDTHS, "batch_input_shape")
+
+
+def test_the_progress_bar_counts_steps_and_each_step_is_one_update():
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=100, batch_size=10, verbose=1)
+    shown = re.findall(r"(\d+)/(\d+)", re.sub(r"\x1b\[[0-9;]*m", "", printed.getvalue()))
+    assert ("10", "10") in shown, "Keras's own progress bar reads 10/10"
+    assert run.progress_bar_steps == run.updates == shapes.iterations_per_epoch(100, 10) == 10
+
+
+def test_steps_per_epoch_caps_the_updates_of_each_epoch():
+    run = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=100, batch_size=10, epochs=2, steps_per_epoch=4)
+    assert (run.progress_bar_steps, run.updates) == (4, 8)
+    full = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=1000, batch_size=10)
+    assert (full.progress_bar_steps, full.updates) == (100, 100)
