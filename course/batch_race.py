@@ -16,7 +16,7 @@ import numpy as np
 from course import shapes
 from course._keras import keras as _keras
 
-__all__ = ["Lap", "Race", "race", "EqualUpdates", "losses_at_equal_updates", "equal_updates_statement"]
+__all__ = ["EqualUpdates", "Lap", "Race", "equal_updates_statement", "losses_at_equal_updates", "race"]
 
 COUNTS = ("epochs", "updates", "seconds")
 

@@ -17,7 +17,7 @@ import numpy as np
 from course import shapes
 from course._keras import keras as _keras
 
-__all__ = ["SEED_000_WIDTHS", "SEED_002_WIDTHS", "dense_network", "keras2_network", "FitSteps", "fit_steps"]
+__all__ = ["SEED_000_WIDTHS", "SEED_002_WIDTHS", "FitSteps", "dense_network", "fit_steps", "keras2_network"]
 
 SEED_000_WIDTHS = (8, 12, 8, 1)  # 8 input columns, hidden layers of 12 and 8 units, one output
 SEED_002_WIDTHS = (1, 16, 32, 2)  # 1 input value, hidden layers of 16 and 32 units, two outputs

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CallOutcome", "try_call", "expected_shape_sentence"]
+__all__ = ["CallOutcome", "expected_shape_sentence", "try_call"]
 
 _MARKERS = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -38,6 +38,13 @@ class CallOutcome:
     @property
     def accepted(self) -> bool:
         return self.refusal is None
+
+    def describe(self) -> str:
+        """One line: the data, the model's input, and what Keras did."""
+        head = f"{self.data_shape} into Input(shape={self.model_input[1:]}):"
+        if not self.accepted:
+            return f"{head} refused, with a {self.refusal}"
+        return f"{head} runs, output {self.call_shape}, predict gives {self.predict_shape}, warnings: {self.warnings}"
 
 
 def try_call(model, x) -> CallOutcome:

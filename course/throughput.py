@@ -18,7 +18,7 @@ import numpy as np
 from course import shapes
 from course._keras import keras as _keras
 
-__all__ = ["StepTiming", "time_training_steps", "Knee", "find_knee", "throughput_statement", "BATCH_SIZES", "WIDTHS"]
+__all__ = ["BATCH_SIZES", "WIDTHS", "Knee", "StepTiming", "find_knee", "throughput_statement", "time_training_steps"]
 
 BATCH_SIZES = (1, 4, 16, 64, 256, 1024, 4096)
 WIDTHS = (64, 512, 512, 1)  # features, two hidden Dense layers, one output

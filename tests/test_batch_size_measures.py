@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
-from course import batch_race, data, throughput, training
+from course import batch_race, data, shapes, throughput, training
 from course.throughput import StepTiming
 
 
@@ -93,3 +92,8 @@ def test_equal_updates_statement_reads_the_spread():
     assert "bought almost nothing" in batch_race.equal_updates_statement(close)
     apart = [batch_race.EqualUpdates(8, 60, 480, 0.5, 0.70), batch_race.EqualUpdates(512, 60, 30720, 0.5, 0.50)]
     assert "paid off" in batch_race.equal_updates_statement(apart) and "batch 512" in batch_race.equal_updates_statement(apart)
+
+
+def test_the_timed_network_has_the_parameters_the_lesson_prints():
+    model = throughput._network(throughput.WIDTHS, seed=0)
+    assert model.count_params() == shapes.dense_widths_params(throughput.WIDTHS) == 296_449

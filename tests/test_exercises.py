@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from course import data, shapes, training
-from course.exercises import PLACEHOLDER_HINT, Result
-from course.exercises import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
+from course.exercises import (
+    PLACEHOLDER_HINT,
+    Result,
+    lesson_00,
+    lesson_01,
+    lesson_02,
+    lesson_03,
+    lesson_04,
+)
 
 ODD_INPUTS = [None, "model", 3, 2.5, [], {}, np.zeros(0), object()]
 

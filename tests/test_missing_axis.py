@@ -19,6 +19,7 @@ def test_a_missing_trailing_axis_runs_quietly_as_columns_as_timesteps():
     assert outcome.accepted and outcome.warnings == 0
     assert outcome.call_shape == (6, 1) and outcome.predict_shape == (6, 1)
     assert np.allclose(model(table).numpy(), model(table.reshape(6, 3, 1)).numpy(), atol=1e-6)
+    assert outcome.describe() == "(6, 3) into Input(shape=(3, 1)): runs, output (6, 1), predict gives (6, 1), warnings: 0"
 
 
 def test_a_missing_middle_axis_is_refused_with_the_expected_shape():
@@ -26,6 +27,7 @@ def test_a_missing_middle_axis_is_refused_with_the_expected_shape():
     outcome = missing_axis.try_call(build(1, 3), table)
     assert not outcome.accepted and outcome.refusal == "ValueError"
     assert outcome.keras_says.startswith("Expected shape") and "(None, 1, 3)" in outcome.keras_says
+    assert outcome.describe() == "(6, 3) into Input(shape=(1, 3)): refused, with a ValueError"
     assert missing_axis.try_call(build(1, 3), np.expand_dims(table, axis=1)).call_shape == (6, 1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from course import shapes
 from course.exercises import PLACEHOLDER_HINT, Result, is_placeholder
 
@@ -41,7 +43,7 @@ def check_dense_stack(model, widths) -> Result:
         wrong = next(i for i, (got, want) in enumerate(zip(units, widths[1:])) if got != want)
         return Result(False, f"Dense layer {wrong + 1} has {units[wrong]} units; it should have {widths[wrong + 1]}.")
     counted = int(model.count_params())
-    per_layer = [shapes.dense_params(inputs, out) for inputs, out in zip(widths, widths[1:])]
+    per_layer = [shapes.dense_params(inputs, out) for inputs, out in pairwise(widths)]
     if counted != sum(per_layer):
         return Result(False, f"The layers are the right sizes, but Keras counts {counted:,} parameters instead of "
                       f"{sum(per_layer):,}: check use_bias and any extra layers.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from course import models, shapes
 from course.quizzes.spec import QuizSpec
 
-__all__ = ["steps_run", "steps", "layer_parameters", "layout", "LAYOUTS"]
+__all__ = ["LAYOUTS", "layer_parameters", "layout", "steps", "steps_run"]
 
 
 def steps_run(layer: str, timesteps: int, features: int, units: int) -> int:

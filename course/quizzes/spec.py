@@ -8,10 +8,11 @@ answers a learner is likely to give, each with the hint aimed at it. ``grade`` t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["QuizSpec", "Verdict", "GENERIC_HINT"]
+__all__ = ["GENERIC_HINT", "QuizSpec", "Verdict"]
 
 GENERIC_HINT = "Not quite. Think again, or reveal the answer."
 
