@@ -110,3 +110,12 @@ def test_lesson_04_quizzes_read_real_recurrent_models():
     layout = lesson_04.layout()
     assert assert_hints_are_specific(layout) == lesson_04.LAYOUTS[1]
     assert "(N, 3, 1)" in layout.grade(lesson_04.LAYOUTS[0]).hint
+
+
+def test_a_multiple_choice_quiz_from_a_spec_names_the_mistake_in_the_widget():
+    quiz = Quiz.from_spec(lesson_04.layout())
+    assert list(quiz.entry.options) == list(lesson_04.LAYOUTS)
+    quiz.entry.value = lesson_04.LAYOUTS[2]
+    assert not quiz.check() and "every unit has a weight from every feature" in quiz.feedback.value
+    quiz.entry.value = lesson_04.LAYOUTS[1]
+    assert quiz.check() and "Right" in quiz.feedback.value
