@@ -125,7 +125,7 @@ def _trend(labelled: dict, what: str, tolerance: float) -> str:
     keys = list(labelled)
     first, last = labelled[keys[0]], labelled[keys[-1]]
     factor = _factor(first, last)
-    listing = ", ".join(f"{key} {what}: {value:.1e}" for key, value in labelled.items())
+    listing = ", ".join(f"{key} {what[:-1] if key == 1 else what}: {value:.1e}" for key, value in labelled.items())
     if factor < tolerance:
         return f"step 1's signal stays within a factor of {factor:.1f} ({listing})."
     direction = "falls" if last < first else "rises"
