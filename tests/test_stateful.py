@@ -26,7 +26,7 @@ def test_seed_stack_counts_agree_with_keras():
     assert [tuple(model.get_layer(f"hidden_{i}").states[0].shape) for i in (1, 2, 3)] == [(32, 32)] * 3
 
 
-@pytest.mark.parametrize("n", [100, 128, 1000, 1024, 53394])
+@pytest.mark.parametrize("n", [100, 128, 500, 512, 1000, 1024, 10_000, 53394])
 def test_whole_batches_against_a_real_stateful_fit(n):
     (found,) = stateful.whole_batches([n], 32)
     assert found.divides == (n % 32 == 0)
