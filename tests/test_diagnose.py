@@ -13,6 +13,8 @@ import pytest
 
 from course import diagnose as doctor
 from course import figures
+from course.diagnose import layers as doctor_layers
+from course.diagnose import verdict as doctor_verdict
 
 pytestmark = pytest.mark.keras
 
@@ -176,18 +178,18 @@ def eval_fix(code: str, shape) -> tuple:
 @pytest.mark.parametrize("name", ["dense", "dense_on_sequences", "lstm", "stacked_gru", "rnn_any_length", "stateful_lstm"])
 def test_the_last_axis_rule_for_plain_stacks_is_what_tracing_finds(built, name):
     model = built[name]
-    assert doctor._last_axis_stack(model)
+    assert doctor_layers.last_axis_stack(model)
     expected = tuple(model.inputs[0].shape)
     for shape in _shapes_for(expected):
-        seen = doctor._seen_as(shape, expected)
+        seen = doctor_verdict.seen_as(shape, expected)
         if seen is not None:
             batched = (expected[0], *shape[1:])
-            assert doctor._traces(model, batched, seen) == doctor._traces(model, batched, seen, shortcut=False), shape
+            assert doctor_layers.traces(model, batched, seen) == doctor_layers.traces(model, batched, seen, shortcut=False), shape
 
 
 def test_other_models_are_traced(built):
     for name in ("conv1d", "functional_flatten", "functional_lstm"):  # a functional model also checks its Input's sizes
-        assert not doctor._last_axis_stack(built[name])
+        assert not doctor_layers.last_axis_stack(built[name])
 
 
 def test_a_functional_model_checks_its_timesteps_and_a_sequential_one_does_not(keras, built):
@@ -263,12 +265,13 @@ def test_gallery_errors_are_real_and_explained(keras, setup):
     namespace = {"np": np, "keras": keras}
     exec(setup.fixed, namespace)  # the Keras 3 way runs
     if setup.data_shape is not None and model is not None:
-        assert not doctor.diagnose(setup.data_shape, model).ok
+        assert not doctor.diagnose(setup.data_shape, model, y=setup.target_shape).ok
 
 
 def test_the_gallery_covers_the_classic_errors():
     titles = " ".join(setup.title for setup in doctor.GALLERY).lower()
-    for topic in ("2-d data", "features", "swapped", "batch_input_shape", "stateful", "target", "timeseriesgenerator"):
+    for topic in ("2-d data", "features", "swapped", "batch_input_shape", "stateful", "target", "timeseriesgenerator",
+                  "batch axis", "rows in the input", "per-step outputs", "channels first", "embedding", "re-run"):
         assert topic in titles
 
 
@@ -328,9 +331,203 @@ def test_swapped_axes_in_a_functional_model_are_explained_as_a_transpose(keras):
         model.predict(np.zeros((20, 4, 24), "float32"), verbose=0)
     explanation = doctor.explain_error(caught.value)
     assert "np.transpose(x, (0, 2, 1))" in explanation
-    assert doctor.diagnose((20, 4, 24), model).code == "x = np.transpose(x, (0, 2, 1))"
+    after = doctor.diagnose((20, 4, 24), model)  # after the failed predict: the fix also remakes the traced functions
+    assert after.code.splitlines()[0] == "x = np.transpose(x, (0, 2, 1))" and "make_predict_function(force=True)" in after.code
 
 
 def test_weight_names_are_the_layers_own(keras):
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, name="d")], name="seq")
     assert doctor.explore(model).layers[0].weights == {"kernel": (3, 2), "bias": (2,)}
+
+
+# Issue 13: fixes as data, named mistakes, targets, the re-run trap, bad input, more error families.
+
+
+def _flat_images(keras):
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
+
+
+def _fits(keras, model, x, y=None, batch_size=None) -> bool:
+    try:
+        model.predict(x, batch_size=batch_size or 32, verbose=0)
+        if y is not None:
+            model.fit(x, y, batch_size=batch_size or 32, epochs=1, verbose=0, shuffle=False)
+    except Exception:  # noqa: BLE001 - any error means Keras refuses
+        return False
+    return True
+
+
+def test_fixes_are_structured_data(built):
+    verdict = doctor.diagnose((8, 1, 3), built["lstm"])
+    fix = verdict.fixes[0]
+    assert isinstance(fix, doctor.Fix) and fix.side == "data" and fix.shape == (8, 3, 1)
+    assert fix.code == verdict.code == "x = np.transpose(x, (0, 2, 1))" and verdict.side == "data"
+    assert verdict.fix.startswith(fix.action) and verdict.mistake == "axes swapped"
+    with pytest.raises(ValueError, match="side must be one of"):
+        doctor.Fix("weather", "nothing")
+
+
+def test_one_sample_without_its_batch_axis(keras):
+    model = _flat_images(keras)
+    verdict = doctor.diagnose(np.zeros((28, 28)), model)
+    assert not verdict.ok and not _fits(keras, _flat_images(keras), np.zeros((28, 28), "float32"))
+    assert verdict.mistake == "missing batch axis" and verdict.fixes[0].code == "x = x[None]" and verdict.fixes[0].shape == (1, 28, 28)
+    assert "np.expand_dims(x, 0)" in verdict.fix
+    x = np.zeros((28, 28), "float32")[None]
+    assert _fits(keras, model, x)
+
+
+def test_rows_in_the_input_shape_change_the_model(keras):
+    model = keras.Sequential([keras.Input(shape=(200, 2)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    verdict = doctor.diagnose((200, 2), model)
+    assert not verdict.ok and verdict.mistake == "rows in the Input shape" and verdict.side == "model"
+    assert "keras.Input(shape=(2, 1))" in verdict.fix and "x = x[None]" in verdict.fix  # the other reading comes second
+
+
+def test_timesteps_in_the_batch_slot(keras):
+    model = keras.Sequential([keras.Input(batch_shape=(20, 20, 3)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+    verdict = doctor.diagnose((10, 20, 3), model, batch_size=5)
+    assert not verdict.ok and verdict.mistake == "timesteps in the batch slot" and verdict.side == "model"
+    assert "keras.Input(batch_shape=(5, 20, 3))" in verdict.fix
+
+
+def test_a_series_too_short_to_window(built):
+    verdict = doctor.diagnose((2,), built["lstm"])
+    assert not verdict.ok and verdict.mistake == "too short to window" and verdict.suggested_shape is None
+
+
+def test_channels_order_changes_the_odd_model_and_moves_odd_data(keras):
+    odd = keras.Sequential([keras.Input(shape=(3, 16, 16)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    images = np.zeros((4, 16, 16, 3), "float32")  # the usual layout: channels last
+    verdict = doctor.diagnose(images, odd)
+    assert not verdict.ok and not _fits(keras, odd, images)
+    assert verdict.mistake == "channels order" and verdict.side == "model" and verdict.code == ""
+    assert "keras.Input(shape=(16, 16, 3))" in verdict.fix and "transpose" not in verdict.code
+    usual = keras.Sequential([keras.Input(shape=(16, 16, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    assert _fits(keras, usual, images)
+    first = np.zeros((4, 3, 16, 16), "float32")  # channels first: here the data is what moves
+    moved = doctor.diagnose(first, usual)
+    assert moved.mistake == "channels order" and moved.code.startswith("x = np.transpose(x, (0, 2, 3, 1))\n")  # usual has run
+    assert _fits(keras, usual, np.transpose(first, (0, 2, 3, 1)))
+
+
+def _classifier(keras, loss, classes=3, sequences=False):
+    layers = [keras.Input(shape=(5, 2)), keras.layers.LSTM(4, return_sequences=sequences), keras.layers.Dense(classes)]
+    model = keras.Sequential(layers)
+    model.compile(optimizer="sgd", loss=loss)
+    return model
+
+
+TARGET_CASES = [
+    ("sparse_categorical_crossentropy", 3, False, (16, 3), "one-hot targets with a sparse loss", "loss"),
+    ("categorical_crossentropy", 3, False, (16,), "integer labels with a categorical loss", "loss"),
+    ("categorical_crossentropy", 3, False, (16, 1), "integer labels with a categorical loss", "loss"),
+    ("sparse_categorical_crossentropy", 3, True, (16,), "per-step outputs, one label per sequence", "model"),
+    ("mse", 1, True, (16, 1), "per-step outputs, one label per sequence", "model"),
+    ("mse", 1, False, (16, 5, 1), "one output per sequence, a label per step", "model"),
+    ("categorical_crossentropy", 3, False, (16, 4), "class count differs", "model"),
+    ("sparse_categorical_crossentropy", 3, False, (16,), "", ""),
+    ("mse", 1, False, (16, 1), "", ""),
+]
+
+
+@pytest.mark.parametrize("loss, classes, sequences, target, mistake, side", TARGET_CASES)
+def test_targets_against_the_output_and_the_loss(keras, loss, classes, sequences, target, mistake, side):
+    verdict = doctor.diagnose((16, 5, 2), _classifier(keras, loss, classes, sequences), y=target)
+    trains = _fits(keras, _classifier(keras, loss, classes, sequences), np.zeros((16, 5, 2), "float32"), np.zeros(target, "float32"))
+    assert verdict.ok == trains and verdict.targets_ok == trains
+    assert verdict.mistake == mistake and verdict.side == side
+    if mistake and trains:
+        assert "trains anyway" in verdict.problem  # the silent cases say so
+    for fix in verdict.fixes:  # every fix with code makes Keras train
+        if fix.code:
+            model = _classifier(keras, loss, classes, sequences)
+            namespace = {"np": np, "keras": keras, "model": model, "x": np.zeros((16, 5, 2), "float32"), "y": np.zeros(target, "float32")}
+            exec(fix.code, namespace)
+            assert _fits(keras, namespace["model"], namespace["x"], namespace["y"]), fix
+
+
+def test_a_model_without_its_head(keras):
+    model = keras.Sequential([keras.Input(shape=(5, 1)), keras.layers.LSTM(4)])
+    model.compile(optimizer="sgd", loss="mse")
+    verdict = doctor.diagnose((16, 5, 1), model, y=(16, 1))
+    assert verdict.ok and verdict.mistake == "missing head" and "keras.layers.Dense(1)" in verdict.fix
+    sample_counts = doctor.diagnose((16, 5, 1), model, y=(12, 1))
+    assert not sample_counts.ok and sample_counts.mistake == "sample counts differ"
+
+
+def test_every_fix_works_after_a_first_run(keras):
+    model = keras.Sequential([keras.Input(shape=(10, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    model.predict(np.zeros((8, 10), "float32"), verbose=0)  # Keras adds the axis silently and traces rank 2
+    trapped = raise_from(lambda: model.predict(np.zeros((8, 10, 1), "float32"), verbose=0))
+    assert "make_predict_function(force=True)" in doctor.explain_error(trapped)
+    verdict = doctor.diagnose((8, 10), model)
+    assert verdict.ok and "make_predict_function(force=True)" in verdict.code and verdict.notes
+    namespace = {"np": np, "model": model, "x": np.zeros((8, 10), "float32")}
+    exec(verdict.code, namespace)
+    assert model.predict(namespace["x"], verbose=0).shape == (8, 1)
+
+
+def raise_from(make):
+    try:
+        make()
+    except BaseException as exc:  # noqa: BLE001 - the error itself is the test's input
+        return exc
+    raise AssertionError("Keras accepted it")
+
+
+@pytest.mark.parametrize("bad, words", [((0, 3), "empty or negative"), ((10**9, 10**9), "typo"), ((-2, 3), "empty or negative"),
+                                        (np.array([["a", "b"]]), "text"), ("(3, x)", "whole numbers")])
+def test_bad_data_gets_a_plain_sentence(built, bad, words):
+    with pytest.raises(ValueError, match=words):
+        doctor.diagnose(bad, built["lstm"])
+
+
+def test_bad_models_targets_and_batch_sizes_get_a_plain_sentence(built):
+    with pytest.raises(ValueError, match="needs a Keras model"):
+        doctor.diagnose((4, 3), "my model")
+    with pytest.raises(ValueError, match="targets"):
+        doctor.diagnose((4, 3, 1), built["lstm"], y=np.array(["cat", "dog"]))
+    with pytest.raises(ValueError, match="batch_size"):
+        doctor.diagnose((4, 3, 1), built["lstm"], batch_size=0)
+
+
+def test_token_ids_against_the_embedding(keras):
+    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Embedding(20, 4), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    too_big = np.full((4, 6), 20)
+    verdict = doctor.diagnose(too_big, model)
+    assert not verdict.ok and not _fits(keras, model, too_big) and "input_dim=21" in verdict.fix
+    fractions = doctor.diagnose(np.full((4, 6), 2.5), model)
+    assert fractions.ok and fractions.mistake == "token ids" and "cuts" in fractions.problem
+
+
+def _build_errors(keras):
+    layers = keras.layers
+    yield "input_shape", lambda: keras.Input(input_shape=(5,))
+    yield "shape=(5,)", lambda: keras.Input(shape=5)
+    yield "channel axis is missing", lambda: keras.Sequential([keras.Input(shape=(12, 12)), layers.Conv2D(2, 3)])
+    yield "window is larger", lambda: keras.Sequential([keras.Input(shape=(1, 31, 31)), layers.Conv2D(4, 7)])
+    yield "channels first", lambda: keras.Sequential([keras.Input(shape=(1, 31, 31)), layers.Conv2D(4, 7)])
+    yield "GlobalAveragePooling1D", lambda: keras.Sequential([keras.Input(shape=(None, 3)), layers.Flatten(), layers.Dense(2)])
+    yield "drop that first number", lambda: keras.Sequential([keras.Input(shape=(1, 6, 30)), layers.LSTM(4)])
+
+
+def test_explain_error_covers_errors_raised_while_building(keras):
+    for words, make in _build_errors(keras):
+        assert words in doctor.explain_error(raise_from(make)), words
+
+
+def test_explain_error_inside_fit_and_predict(keras):
+    embedding = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Embedding(10, 2), keras.layers.Flatten(), keras.layers.Dense(1)])
+    assert "input_dim` at least 13" in doctor.explain_error(raise_from(lambda: embedding.predict(np.full((2, 4), 12), verbose=0)))
+    classifier = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    classifier.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    out_of_range = raise_from(lambda: classifier.fit(np.zeros((8, 4)), np.full((8,), 7), epochs=1, verbose=0))
+    explanation = doctor.explain_error(out_of_range)
+    assert "Graph execution error" in str(out_of_range) and "diagnose(x, model, y=y)" in explanation
+    counts = raise_from(lambda: classifier.fit(np.zeros((8, 4)), np.zeros((6,)), epochs=1, verbose=0))
+    assert "one target per sample" in doctor.explain_error(counts)
+    per_step = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(3)])
+    per_step.compile(optimizer="sgd", loss="categorical_crossentropy")
+    error = raise_from(lambda: per_step.fit(np.zeros((8, 5, 2)), np.zeros((8, 3)), epochs=1, verbose=0))
+    assert "return_sequences=False" in doctor.explain_error(error)

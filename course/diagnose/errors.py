@@ -1,0 +1,432 @@
+"""``explain_error``: the Keras errors learners meet, in plain words, with the fix.
+
+It reads the exception's text (never re-runs anything) and covers the families the doctor knows:
+removed Keras 2 arguments and wrong ``keras.Input`` arguments (errors raised while the model is
+built), the number of axes (``ndim``, ``min_ndim``), features and sizes that differ, stateful
+batch sizes, targets against the loss, kernels larger than their input, unknown sizes where a
+layer builds its weights, token ids beyond an Embedding, the re-run trap of Keras 3 and the shape
+errors that surface as "Graph execution error" inside ``fit``. Where the text does not say enough
+for a sure fix, it says what to check and how, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_PATH = re.compile(r" \((?:/|[A-Za-z]:\\)[^)]*\)")  # " (/site-packages/.../file.py)": where Keras lives, not the learner's concern
+
+
+def _text(exc: BaseException) -> str:
+    return _ANSI.sub("", str(exc))
+
+
+def _batch_input_shape(message: str) -> str | None:
+    if "Unrecognized keyword arguments" not in message or "batch_input_shape" not in message:
+        return None
+    found = re.search(r"'batch_input_shape': \(([^)]*)\)", message)
+    shape = f"({found.group(1)})" if found else "(batch_size, timesteps, features)"
+    return (
+        "Keras 3 removed the `batch_input_shape=` argument of layers (it is Keras 2 code). Declare the full "
+        f"batch shape on an Input instead, as the first item of the model: `keras.Input(batch_shape={shape})`, "
+        "then the layer without it, e.g. `keras.layers.LSTM(32, stateful=True)`. "
+        "`keras.Input(shape=(timesteps, features), batch_size=...)` says the same."
+    )
+
+
+def _unknown_keyword(message: str) -> str | None:
+    found = re.search(r"Unrecognized keyword arguments passed to (\w+): \{([^}]*)\}", message)
+    if not found:
+        return None
+    return (
+        f"{found.group(1)} does not take {found.group(2)} in Keras 3: the argument was removed or misspelt. "
+        "Shapes now go on `keras.Input(shape=...)` (or `batch_shape=...` for a fixed batch) at the start of the model."
+    )
+
+
+def _static_batch(message: str) -> str | None:
+    if "stateful=True" not in message or "batch size must be static" not in message:
+        return None
+    return (
+        "A stateful layer keeps one state per row of the batch, so it must know the batch size when the model "
+        "is built, and this model was built with `keras.Input(shape=...)`, which leaves it open (None). Use "
+        "`keras.Input(batch_shape=(batch_size, timesteps, features))` instead. The batch size has nothing to do "
+        "with the number of features: it is how many parallel sequences you carry state for."
+    )
+
+
+def _state_batch(message: str) -> str | None:
+    if "batch size of the input sequences must be the same as the batch size of the initial state" not in message:
+        return None
+    expected = re.search(r"Expected batch size: (\d+)", message)
+    received = re.search(r"Received batch size: (\d+)", message)
+    want = expected.group(1) if expected else "the model's"
+    got = received.group(1) if received else "another number of"
+    return (
+        f"This stateful model was built for batches of {want} sequences, one state per row, but it was handed "
+        f"{got} rows at once. Pass `batch_size={want}` to `fit`, `predict` and `evaluate`, and give them a number "
+        f"of sequences that is a multiple of {want} (drop the extra ones, e.g. `x[: len(x) // {want} * {want}]`)."
+    )
+
+
+def _incompatible_state(message: str) -> str | None:
+    found = re.search(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[(\d+),(\d+)\]", message)
+    if not found or found.group(1) == found.group(3) or found.group(2) != found.group(4):
+        return None  # a short stateful batch differs in the rows only
+    small, big = int(found.group(1)), int(found.group(3))
+    batch, rest = max(small, big), min(small, big)
+    return (
+        f"A batch of {rest} rows met a state kept for {batch} rows. This is a stateful model fed a number of "
+        f"sequences that is not a multiple of its batch size {batch}: the last batch was short. Trim the data to "
+        f"whole batches, e.g. `n = len(x) // {batch} * {batch}; model.fit(x[:n], y[:n], batch_size={batch}, shuffle=False)`, "
+        "or choose a batch size that divides the number of sequences."
+    )
+
+
+def _reset_states(exc: BaseException, message: str) -> str | None:
+    if not isinstance(exc, AttributeError) or "reset_states" not in message:
+        return None
+    return (
+        "Keras 3 models have no `reset_states()`. Reset each stateful recurrent layer instead: "
+        "`for layer in model.layers: if getattr(layer, 'stateful', False): layer.reset_state()` "
+        "(note the singular `reset_state`)."
+    )
+
+
+def _ndim(message: str) -> str | None:
+    found = re.search(r"expected (min_)?ndim=(\d+), found ndim=(\d+)\. Full shape received: (\([^)]*\)|\[[^\]]*\])", message)
+    if not found:
+        return None
+    minimum, want, got, shape = found.groups()
+    want, got = int(want), int(got)
+    layer = re.search(r"of layer '?\"?([\w.-]+)", message)
+    name = f"Layer '{layer.group(1)}'" if layer else "This layer"
+    sizes = [part.strip() for part in shape.strip("()[]").split(",") if part.strip()]
+    if got > want:
+        first = sizes[1] if len(sizes) > 1 else "?"
+        return (
+            f"{name} reads {want}-D input{' or more' if minimum else ''} but receives {got}-D {shape}: one axis too many. "
+            f"If that shape comes straight from your `keras.Input(shape=...)`, the Input probably holds the number of samples "
+            f"(here {first}): the Input shape describes one sample, so drop that first number. If it comes from an earlier layer "
+            "(an Embedding of already-embedded data, a wrapper), check `model.summary()` to see where the extra axis appears."
+        )
+    if want == 3 and not minimum:
+        return (
+            f"A recurrent layer reads 3-D input, (samples, timesteps, features), but the layer before it gives "
+            f"{got}-D {shape}. The model itself is built on too few axes: start it with "
+            "`keras.Input(shape=(timesteps, features))`, e.g. `(3, 1)` for 3 steps of one value, and shape your "
+            "data to match (`x.reshape(len(x), 3, 1)` or, to make real time windows, `keras.utils.timeseries_dataset_from_array`)."
+        )
+    if minimum and want in (3, 4, 5):
+        spatial = {3: "(steps, channels)", 4: "(height, width, channels)", 5: "(depth, height, width, channels)"}[want]
+        example = ", ".join(sizes[1:] + ["1"]) if sizes[1:] else "..."
+        return (
+            f"{name} is a convolution or pooling layer: it reads {want}-D batches, (samples, {spatial[1:-1]}), with the channels "
+            f"last, and receives {got}-D {shape}: the channel axis is missing. Give it one in the model, e.g. "
+            f"`keras.Input(shape=({example}))` (or a `keras.layers.Reshape(({example}))` after a Flatten or Dense), and data "
+            "with that axis (`np.expand_dims(x, -1)`). A Flatten before a convolution removes the axes it needs: move the Flatten after it."
+        )
+    return f"{name} expects {want}-D input{' or more' if minimum else ''} but receives {got}-D {shape}: give the model's Input the right number of axes."
+
+
+def _features(message: str) -> str | None:
+    found = re.search(r"Dimensions must be equal, but are (\d+) and (\d+) for .*MatMul", message) or re.search(
+        r"Matrix size-incompatible: In\[0\]: \[\d+,(\d+)\], In\[1\]: \[(\d+),\d+\]", message
+    )
+    if not found:
+        return None
+    got, want = found.groups()
+    return (
+        f"The data has {got} features (values per sample, or per timestep), but the layer's kernel was built for "
+        f"{want}. The last axis of the data must match the last number in `keras.Input(shape=...)`: change the "
+        f"model to {got} features, or select the {want} column{'s' if want != '1' else ''} the model was built for. If the data holds the "
+        "model's axes in another order (timesteps and features swapped), transpose them, `x = np.transpose(x, (0, 2, 1))`: "
+        "a reshape would give the right shape with the values in the wrong places."
+    )
+
+
+def _sizes(text: str) -> list:
+    return [None if part.strip() == "None" else int(part) for part in text.split(",") if part.strip()]
+
+
+def _expected_shape(message: str) -> str | None:
+    found = re.search(r"[Ee]xpected shape[= ]\(([^)]*)\)[^(]*\(([^)]*)\)", message)
+    if not found:
+        return None
+    want, got = found.groups()
+    try:
+        wanted, given = _sizes(want), _sizes(got)
+    except ValueError:
+        wanted, given = [], []
+    if len(wanted) == len(given) > 2 and None not in wanted[1:] and sorted(wanted[1:]) == sorted(given[1:]) and wanted[1:] != given[1:]:
+        return (
+            f"The model expects each batch as ({want}) and got ({got}): the same sizes in another order, so the "
+            "axes are swapped (timesteps and features, most often). Put them in the model's order with a transpose, "
+            "e.g. `x = np.transpose(x, (0, 2, 1))`; a reshape would give the right shape with the values in the wrong places."
+        )
+    squeezed = ""
+    if wanted and len(given) == len(wanted) - 1 and wanted[-1] == 1:
+        squeezed = (f"(Keras drops a trailing axis of size 1 before it compares, so your array was probably "
+                    f"({got}, 1).) ")
+    return squeezed + (
+        f"The model expects each batch as ({want}) and got ({got}). Compare axis by axis: the first is the batch "
+        "(None means any size); the others must match `keras.Input(shape=...)`. Reshape the data "
+        "(e.g. `np.expand_dims`) or rebuild the model on the data's shape."
+    )
+
+
+def _axis_value(message: str) -> str | None:
+    found = re.search(r"expected axis (-?\d+) of input shape to have value (\d+), but received input with shape \(([^)]*)\)", message)
+    if not found:
+        return None
+    axis, want, got = found.groups()
+    sizes = [part.strip() for part in got.split(",") if part.strip()]
+    have = sizes[int(axis)] if sizes and -len(sizes) <= int(axis) < len(sizes) else "another number of"
+    return (
+        f"The layer was built for {want} features (the last axis) but the data has {have}: its kernel has "
+        f"one row per feature, so the counts must agree. The last number of `keras.Input(shape=...)` must be the "
+        f"last axis of the data: rebuild the model on {have} features, or select the {want} column{'s' if want != '1' else ''} it was built for."
+    )
+
+
+def _shape_of(name: str, message: str) -> tuple | None:
+    found = re.search(name + r"\.shape=\(([^)]*)\)", message)
+    if not found:
+        return None
+    try:
+        return tuple(_sizes(found.group(1)))
+    except ValueError:
+        return None
+
+
+_CHECK = ("Compare them axis by axis: `print(x.shape, y.shape, model.output_shape)`, or ask the doctor, "
+          "`diagnose(x, model, y=y)`, which names the side to change.")
+
+
+def _target_rank(message: str) -> str | None:
+    """The losses' own checks of targets against the output (cross-entropies)."""
+    sparse = "target.ndim - 1" in message or "up until the last dimension" in message
+    if not sparse and "Arguments `target` and `output` must have the same" not in message:
+        return None
+    target, output = _shape_of("target", message), _shape_of("output", message)
+    if target is None or output is None:
+        return None
+    t, o = target[1:], output[1:]
+    shapes = f"The targets come as {target} per batch and the model's output as {output}."
+    if sparse:
+        if len(t) == len(o) and t[-1:] == o[-1:] and o and o[-1] > 1:
+            return (
+                "`sparse_categorical_crossentropy` wants each target as one class number, but these targets have "
+                "as many columns as the output (one-hot). Use `loss='categorical_crossentropy'` for one-hot targets, "
+                "or turn them back into class numbers with `y.argmax(axis=-1)`."
+            )
+        if len(o) >= 2 and t in ((), (1,)):
+            return (f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
+                    "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence.")
+        return f"{shapes} With `sparse_categorical_crossentropy` each target is one class number per output row. " + _CHECK
+    if t in ((), (1,)) and len(o) == 1 and o[0] > 1:
+        return (
+            "The targets and the model's output have different numbers of axes. With "
+            "`loss='categorical_crossentropy'` the targets must be one-hot, one column per class, like the output. "
+            "If your labels are class numbers (0, 1, 2...), keep them and use `loss='sparse_categorical_crossentropy'`, "
+            f"or one-hot them with `keras.utils.to_categorical(y, {o[0]})`."
+        )
+    if len(o) == len(t) + 1 and o[-1:] == t[-1:]:
+        return (f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
+                "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence.")
+    if len(t) == len(o) + 1 and t[-1:] == o[-1:]:
+        return (f"{shapes} The targets have a label per timestep but the model gives one prediction per sequence: if every step has "
+                "its label, set `return_sequences=True` on the last recurrent layer; if not, keep one label per sequence.")
+    if len(t) == len(o) == 1 and o == (1,) and t[0] > 1:
+        return (f"{shapes} The targets have {t[0]} columns (one-hot?) and the model ends in one unit: give one 0/1 label per sample "
+                f"(`y.argmax(axis=-1)`) for a single sigmoid unit, or end with `Dense({t[0]}, activation='softmax')` and "
+                "`loss='categorical_crossentropy'`.")
+    if len(t) == len(o) == 1:
+        return (f"{shapes} The targets are one-hot for {t[0]} classes and the last layer has {o[0]} units: make them agree, "
+                f"`Dense({t[0]}, activation='softmax')` if there are {t[0]} classes, or one-hot with `num_classes={o[0]}`.")
+    return f"{shapes} A cross-entropy loss needs targets of exactly the output's shape. " + _CHECK
+
+
+def _target_values(message: str) -> str | None:
+    found = re.search(r"Dimensions must be equal, but are (\d+) and (\d+) for .*compile_loss.*input shapes: (\[[^\]]*\]), (\[[^\]]*\])", message)
+    if not found:
+        return None
+    _first, _second, target, output = found.groups()
+    return (
+        f"The loss compares each target with the model's output, but the targets come in batches of shape {target} "
+        f"and the output in {output}. Make the last layer produce one value per target value (e.g. `Dense(n)` for "
+        "n targets), or reshape the targets; a recurrent layer with `return_sequences=True` before the output gives "
+        "one output per timestep, so either set it to False or give a target for every step."
+    )
+
+
+def _timeseries_generator(exc: BaseException, message: str) -> str | None:
+    if not isinstance(exc, ImportError) or "TimeseriesGenerator" not in message:
+        return None
+    return (
+        "`keras.preprocessing.sequence.TimeseriesGenerator` is gone from Keras 3. Use "
+        "`keras.utils.timeseries_dataset_from_array(data[:-1], data[window:], sequence_length=window, batch_size=...)`, "
+        "which makes the same windows and targets as a dataset."
+    )
+
+
+def error_summary(exc: BaseException, max_lines: int = 8) -> str:
+    """The part of a Keras error a learner needs to read: the message without colour codes,
+    Keras's list of received arguments or TensorFlow's traceback of the graph."""
+    message = _PATH.sub("", _text(exc)).strip()
+    lines = [line for line in message.splitlines() if line.strip()]
+    if "Graph execution error" in message:
+        key = [line.strip() for line in lines if re.search(r"Incompatible shapes|must be|Dimensions", line)]
+        return "\n".join(["Graph execution error:", *key[:2]]) if key else lines[-1].strip()
+    kept = []
+    for line in lines:
+        if line.startswith("Arguments received by"):
+            break
+        kept.append(line)
+    text = "\n".join(kept[:max_lines]) or type(exc).__name__
+    return text if len(text) <= 700 else text[:697] + "..."
+
+
+def _unknown_rank(message: str) -> str | None:
+    if "length of shape with unknown rank" not in message and "not defined on an unknown TensorShape" not in message:
+        return None
+    return (
+        "This is Keras 3's re-run trap: the model has already run (`predict`, `fit` or `evaluate`) on data with another "
+        "number of axes (Keras silently added or dropped a trailing axis of size 1 then), and its traced functions no longer "
+        "know the rank. The data is probably right now. Make the same model forget the earlier run: "
+        "`model.make_predict_function(force=True)`, `model.make_test_function(force=True)`, "
+        "`model.make_train_function(force=True)`, then call it again; or rebuild the model. "
+        "From then on, feed it one shape only."
+    )
+
+
+def _too_small(message: str) -> str | None:
+    if "output size would be zero or negative" not in message and "Computed output size would be negative" not in message \
+            and "Negative dimension size caused by subtracting" not in message:
+        return None
+    found = re.search(r"inputs[ .]shape=\[?\(?([^\])`]*)", message)
+    sizes = []
+    if found:
+        sizes = [int(n) for n in re.findall(r"\d+", found.group(1))]
+    channels_first = len(sizes) >= 3 and sizes[0] <= 4 and sizes[-1] > 4
+    advice = (
+        f" Here the first axis after the samples is {sizes[0]} and the last {sizes[-1]}: that looks like channels first. Keras reads "
+        f"channels last, so build the model on `keras.Input(shape=({', '.join(map(str, sizes[1:] + sizes[:1]))}))` and keep "
+        "images as (height, width, channels)." if channels_first else ""
+    )
+    return (
+        "A convolution or pooling window is larger than the axis it slides along, so nothing would be left of it (the window "
+        "does not fit even once)." + advice + " Otherwise: use `padding='same'`, a smaller `kernel_size` or `pool_size`, fewer "
+        "pooling layers, or larger inputs (for sequences: longer windows)."
+    )
+
+
+def _undefined_size(message: str) -> str | None:
+    if "Shapes used to initialize variables must be fully-defined" not in message and "should be defined. Found `None`" not in message:
+        return None
+    layer = re.search(r"variable path='[^/]*/([^/']+)/", message)
+    where = f" ('{layer.group(1)}')" if layer else ""
+    return (
+        f"A layer with weights{where} has to know the size of the axis it builds them on, and gets None (any size). This comes "
+        "from a variable size in `keras.Input(shape=...)` that reaches a Flatten and Dense (Flatten of (None, features) has no "
+        "fixed length), or from an Input with None as its last size. Give the size in the Input, e.g. `keras.Input(shape=(30, 4))`, "
+        "or keep the length free and use `keras.layers.GlobalAveragePooling1D()` (or a recurrent layer without "
+        "`return_sequences`) instead of Flatten."
+    )
+
+
+def _embedding_index(message: str) -> str | None:
+    found = re.search(r"indices\[[\d,]+\] = (-?\d+) is not in \[0, (\d+)\)", message)
+    if not found:
+        return None
+    bad, size = int(found.group(1)), int(found.group(2))
+    fix = (f"Rebuild the Embedding with `input_dim` at least {bad + 1} (the largest id plus one; `int(x.max()) + 1`), "
+           if bad >= size else "Token ids start at 0: find the negative ids (`np.where(x < 0)`) and map them to a real token; ")
+    return (
+        f"The data holds the token id {bad}, and the Embedding has rows for ids 0 to {size - 1} only (`input_dim={size}`). "
+        + fix + "or cap the vocabulary when the text is turned into ids (e.g. `TextVectorization(max_tokens=...)`)."
+    )
+
+
+def _input_arguments(exc: BaseException, message: str) -> str | None:
+    found = re.search(r"Input\(\) got an unexpected keyword argument '(\w+)'", message)
+    if found:
+        name = found.group(1)
+        better = {"batch_input_shape": "batch_shape", "input_shape": "shape", "input_dim": "shape"}.get(name, "shape")
+        return (f"`keras.Input` takes `{better}=...`, not `{name}=` (a layer argument of Keras 2): write `keras.Input({better}=(...))`; "
+                "`shape` is one sample's shape, `batch_shape` adds the batch size in front (for stateful models).")
+    found = re.search(r"Cannot convert '?\(?([^']*?)\)?'? to a shape", message)
+    if found:
+        return (f"A shape is a tuple, even with one number: write `keras.Input(shape=({found.group(1).strip(', ')},))`, "
+                "with the comma, not `shape=" + found.group(1).strip(', ') + "`.")
+    return None
+
+
+def _kernel_rank(message: str) -> str | None:
+    found = re.search(r"Kernel shape must have the same length as input, but received kernel of shape \(([^)]*)\) and input of shape \(([^)]*)\)", message)
+    if not found:
+        return None
+    kernel, given = _sizes(found.group(1)), found.group(2)
+    want = len(kernel)
+    return (
+        f"This convolution reads {want}-D batches, (samples, {', '.join(['...'] * (want - 2))}, channels), and receives ({given}), "
+        f"{len(_sizes(given))}-D: one axis too many. If that shape is your `keras.Input(shape=...)`, it probably holds the number "
+        "of samples (or a batch of 1) in front: drop it, and keep the channels last, e.g. (height, width, channels)."
+    )
+
+
+def _cardinality(message: str) -> str | None:
+    if "Data cardinality is ambiguous" not in message:
+        return None
+    sizes = re.findall(r"'(\w+)' sizes: ([\d, ]+)", message)
+    said = "; ".join(f"{name} has {size.strip()}" for name, size in sizes)
+    return (
+        f"x and y hold different numbers of samples ({said or 'see the message'}): `fit` needs exactly one target per sample. "
+        "Check how they were cut: the same windows, the same train/test split, the same rows dropped; a one-hot or per-step "
+        "`y` flattened to one axis also multiplies its length."
+    )
+
+
+def _text_data(message: str) -> str | None:
+    if not re.search(r"Invalid dtype: (str|<U|object)", message) and "Unsupported object type" not in message:
+        return None
+    return ("The data holds text (or Python objects), and a model reads numbers. Turn words into token ids first, e.g. "
+            "`keras.layers.TextVectorization`, and class names into class numbers; then check the array's dtype with `x.dtype`.")
+
+
+def _graph_execution(message: str) -> str | None:
+    """The catch-all for shape errors that surface deep inside ``fit``: say what to check."""
+    if "Graph execution error" not in message:
+        return None
+    shapes = re.findall(r"\[[\d,]+\]", message)
+    said = f" (the shapes it names: {', '.join(shapes[:4])})" if shapes else ""
+    return (
+        "Keras failed while running a training or prediction step, inside the compiled graph" + said + ". "
+        "Such errors come from shapes that only meet at run time: targets against the output, a batch that is shorter than "
+        "the others (stateful models), or values out of range. " + _CHECK
+    )
+
+
+_MESSAGE_RULES = (_batch_input_shape, _unknown_keyword, _static_batch, _state_batch, _incompatible_state, _unknown_rank,
+                  _ndim, _target_rank, _target_values, _axis_value, _features, _expected_shape, _too_small, _undefined_size,
+                  _embedding_index, _kernel_rank, _cardinality, _text_data)
+
+
+def explain_error(exc: BaseException) -> str:
+    """A plain-language explanation, with the fix, of a Keras error about shapes; where the
+    message does not say enough for a sure fix, what to check and how."""
+    message = _text(exc)
+    for rule in _MESSAGE_RULES:
+        explanation = rule(message)
+        if explanation:
+            return explanation
+    for rule in (_reset_states, _timeseries_generator, _input_arguments):
+        explanation = rule(exc, message)
+        if explanation:
+            return explanation
+    explanation = _graph_execution(message)
+    if explanation:
+        return explanation
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return (f"This is not one of the shape errors the course explains ({type(exc).__name__}: {first[:200]}). "
+            "To find out whether shapes are involved: " + _CHECK)
