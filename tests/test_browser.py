@@ -44,6 +44,7 @@ from browser_support import (
     scroll_first_figure_into_view,
     start_lab,
     wait_until_run,
+    write_notebook,
 )
 from course.lessons import ready_lessons
 
@@ -145,17 +146,87 @@ def test_lesson_runs_in_jupyterlab(lesson, page, lab_server):
 
 @pytest.mark.browser
 def test_course_server_serves_plotly_bundle(lab_server):
-    """The address the kernels' figures import plotly from serves exactly plotly's bundle, and
-    only to the server's own users."""
-    from course.server.bundle import bundle_file, bundle_path
+    """The address the kernels' figures import serves the course's figure module, which imports
+    plotly's own bundle from next to it; both only to the server's own users."""
+    from course.server.bundle import bundle_file, bundle_path, figure_file, plotly_bundle_path
 
-    body = lab_server.get("/" + bundle_path())
+    module = lab_server.get("/" + bundle_path())
+    assert module == figure_file().read_bytes()
+    assert b'from "./widgetbundle.js"' in module
+    assert bundle_path().rsplit("/", 1)[0] == plotly_bundle_path().rsplit("/", 1)[0]
+    body = lab_server.get("/" + plotly_bundle_path())
     assert body == bundle_file().read_bytes()
+    for address, served in ((bundle_path(), module), (plotly_bundle_path(), body)):
+        try:
+            anonymous = lab_server.get("/" + address, token=False)
+        except OSError:  # refused outright
+            anonymous = b""
+        assert anonymous != served, f"{address} is served without the server's token"
+
+
+# A figure with arrows and a title, and a slider that changes only its title from Python.
+TITLE_ONLY = "figure/title_only.ipynb"
+TITLE_ONLY_CELL = (
+    "import ipywidgets as W\n"
+    "from course import figures\n"
+    "from widgets._figure import CourseFigure, refresh_figure\n"
+    "f = CourseFigure(figures.sequence_reader(3, 1, 4, n_samples=8))\n"
+    "reports = W.Label('reported back: 0', _dom_classes=['course-reports'])\n"
+    "def reported(change):\n"
+    "    reports.value = f'reported back: {int(reports.value.split()[-1]) + 1} ({change.name})'\n"
+    "f.observe(reported, names=['_js2py_update', '_js2py_restyle', '_js2py_relayout'])\n"
+    "s = W.IntSlider(value=8, min=1, max=64)\n"
+    "s.observe(lambda change: refresh_figure(f, figures.sequence_reader(3, 1, 4, n_samples=change.new)), 'value')\n"
+    "W.VBox([s, f, reports])"
+)
+MARK_ARROWS_JS = """(notebook) => {
+  const arrows = [...document.querySelectorAll(notebook + ' .js-plotly-plot .annotation')];
+  arrows.forEach(node => { node.courseMark = true; });
+  return arrows.length;
+}"""
+FIGURE_NOW_JS = """(notebook) => {
+  const plot = document.querySelector(notebook + ' .js-plotly-plot');
+  const arrows = [...plot.querySelectorAll('.annotation')];
+  return {title: (plot.querySelector('.gtitle') || {}).textContent || '',
+          arrows: arrows.length, kept: arrows.filter(node => node.courseMark).length};
+}"""
+
+
+@pytest.mark.browser
+def test_an_update_from_python_redraws_only_what_changed(browser, tmp_path):
+    """plotly's own view redraws the whole figure for every update from Python (it marks them
+    with a key plotly.js does not know); the course's figure module must not. A title change
+    leaves the figure's arrows as they were, and nothing is reported back to Python."""
+    root = tmp_path / "root"
+    write_notebook(root / TITLE_ONLY, [TITLE_ONLY_CELL])
+    server = start_lab(root, tmp_path / "jupyterlab")
+    context = browser.new_context(viewport=VIEWPORT)
     try:
-        anonymous = lab_server.get("/" + bundle_path(), token=False)
-    except OSError:  # refused outright
-        anonymous = b""
-    assert anonymous != body, "the bundle is served without the server's token"
+        page = context.new_page()
+        open_notebook(page, server, TITLE_ONLY, workspace="title-only")
+        run_all_cells(page)
+        wait_until_run(page, server, TITLE_ONLY, 1, LESSON_TIMEOUT_S)
+        page.wait_for_selector(f"{NOTEBOOK} .js-plotly-plot .gtitle", timeout=60_000)
+        page.wait_for_timeout(SETTLE_MS)
+        marked = page.evaluate(MARK_ARROWS_JS, NOTEBOOK)
+        assert marked >= 3, "the figure should draw its arrows as annotations"
+        before = page.evaluate(FIGURE_NOW_JS, NOTEBOOK)
+        assert "(8, 3, 1)" in before["title"]
+        move_first_slider(page, TITLE_ONLY)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and page.evaluate(FIGURE_NOW_JS, NOTEBOOK)["title"] == before["title"]:
+            time.sleep(0.2)
+        page.wait_for_timeout(SETTLE_MS)
+        after = page.evaluate(FIGURE_NOW_JS, NOTEBOOK)
+        assert after["title"] != before["title"] and ", 3, 1)" in after["title"], after
+        assert after["kept"] == after["arrows"] == marked, f"the arrows were drawn again: {after}"
+        check_no_problems(page, TITLE_ONLY, "title-only", None)
+        reported = page.locator(f"{NOTEBOOK} .course-reports").inner_text().strip()
+        assert reported == "reported back: 0", f"updates from Python came back to Python: {reported}"
+    finally:
+        context.close()
+        server.shutdown_sessions()
+        server.stop()
 
 
 IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|<img\s[^>]*src=\"([^\"]+)\"")

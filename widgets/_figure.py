@@ -6,9 +6,11 @@ plotly's ``FigureWidget`` is an anywidget whose ``_esm`` trait carries plotly's 
 bundle (about 5 MB), sent over the kernel's websocket again for every figure. Where the course's
 Jupyter server extension runs (``make lab``, Binder, an image built from ``binder/``), it serves
 that same file over HTTP and tells its kernels where (``COURSE_PLOTLY_BUNDLE``); each figure then
-sends a loader of a few hundred bytes that imports the bundle from that address. The browser
-imports a module once per page (and keeps it in its HTTP cache), so the bundle crosses the network
-once. Anywhere else (Colab, a practitioner's own JupyterLab, VS Code) the figure is plotly's own.
+sends a loader of a few hundred bytes that imports the course's figure module from that address
+(``course/server/figure.js``: plotly's widget from the bundle next to it, redrawing only what an
+update from Python changed, where plotly's own view redraws the whole figure). The browser imports
+a module once per page (and keeps it in its HTTP cache), so the bundle crosses the network once.
+Anywhere else (Colab, a practitioner's own JupyterLab, VS Code) the figure is plotly's own.
 """
 
 from __future__ import annotations

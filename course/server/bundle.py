@@ -1,13 +1,16 @@
-"""plotly's widget JavaScript, served by the Jupyter server at a versioned address.
+"""plotly's widget JavaScript, served by the Jupyter server at versioned addresses.
 
 plotly's ``FigureWidget`` sends its whole bundle (about 5 MB) over the websocket with every
 figure. Served here instead, a page imports it once and the browser caches it; the kernels learn
 the address from ``COURSE_PLOTLY_BUNDLE`` in the environment they inherit from the server (see
-``widgets._figure``).
+``widgets._figure``). What they import is the course's figure module (``figure.js``, served next
+to plotly's bundle): plotly's widget, with its updates from Python redrawn as plotly.js redraws
+any update, only in what changed, where plotly's own view redraws the whole figure every time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -22,12 +25,28 @@ def bundle_file() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
 
 
-def bundle_path() -> str:
-    """The bundle's address below the server's base URL; it names plotly's version, so a new
-    plotly is never served from an old cache."""
+def figure_file() -> Path:
+    """The course's figure module, which imports plotly's bundle from the same folder."""
+    return Path(__file__).with_name("figure.js")
+
+
+def _folder() -> str:
     import plotly
 
-    return f"course/plotly/{plotly.__version__}/widgetbundle.js"
+    return f"course/plotly/{plotly.__version__}"
+
+
+def bundle_path() -> str:
+    """The address below the server's base URL that figures import: the course's figure module,
+    named by its content, in a folder named by plotly's version, so that neither a new plotly nor
+    a changed module is ever served from an old cache."""
+    digest = hashlib.sha256(figure_file().read_bytes()).hexdigest()[:12]
+    return f"{_folder()}/figure-{digest}.js"
+
+
+def plotly_bundle_path() -> str:
+    """The address of plotly's own bundle, next to the figure module (which imports it)."""
+    return f"{_folder()}/widgetbundle.js"
 
 
 def setup(serverapp) -> None:
@@ -37,19 +56,25 @@ def setup(serverapp) -> None:
 
     source = bundle_file()
 
-    class BundleHandler(JupyterHandler):
-        """The bundle as a JavaScript module, cacheable for a year (its address is versioned)."""
+    class ModuleHandler(JupyterHandler):
+        """A JavaScript module, cacheable for a year (its address is versioned)."""
 
         auth_resource = "contents"
+
+        def initialize(self, path: Path) -> None:
+            self.module_path = path
 
         @web.authenticated
         def get(self) -> None:
             self.set_header("Content-Type", "text/javascript; charset=utf-8")
             self.set_header("Cache-Control", "private, max-age=31536000, immutable")
-            self.write(source.read_bytes())
+            self.write(self.module_path.read_bytes())
 
-    route = url_path_join(serverapp.base_url, bundle_path())
-    serverapp.web_app.add_handlers(".*$", [(route, BundleHandler)])
+    routes = [
+        (url_path_join(serverapp.base_url, address), ModuleHandler, {"path": path})
+        for address, path in ((bundle_path(), figure_file()), (plotly_bundle_path(), source))
+    ]
+    serverapp.web_app.add_handlers(".*$", routes)
     if source.is_file():
         os.environ[BUNDLE_ENV] = bundle_path()  # kernels started from now on inherit it
     else:
