@@ -13,6 +13,7 @@ import traitlets
 from course import figures, models
 from widgets._figure import CourseFigure, refresh_figure
 from widgets._lifecycle import register
+from widgets._pace import Pace
 
 
 def friendly(exc: Exception) -> str:
@@ -74,6 +75,7 @@ class CourseWidget(W.VBox):
         self._model = None
         self._models: OrderedDict = OrderedDict()
         self._drawn: dict[int, tuple] = {}
+        self.pace = Pace(self.refresh)  # a drag's burst of moves: skip to its last value
         super().__init__(**kwargs)
         register(self)
 
@@ -182,7 +184,7 @@ class CourseWidget(W.VBox):
         return control
 
     def _changed(self, change=None):
-        self.refresh()
+        self.pace()
 
     def refresh(self) -> bool:
         """Bring the model, figure and text up to date; return False (with a message) if the

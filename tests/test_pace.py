@@ -1,0 +1,79 @@
+"""A drag's burst of slider moves: the widgets skip to its last value instead of queueing a
+redraw for every one (widgets._pace), and changes made in code still redraw at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from widgets import SequenceExplorer
+from widgets._pace import Pace, browser_loop
+
+pytestmark = pytest.mark.widgets
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_changes_made_in_code_draw_before_the_assignment_returns():
+    explorer = SequenceExplorer()
+    for n in (5, 6, 7):
+        explorer.n_samples = n
+        assert f"({n}, " in explorer.figure.layout.title.text
+    assert explorer.pace.skipped == 0 and explorer.pace.booked is None
+
+
+def test_outside_a_kernel_there_is_no_browser_loop():
+    assert browser_loop() is None
+
+    async def inside_a_loop():
+        return browser_loop()
+
+    assert asyncio.run(inside_a_loop()) is None  # an event loop, but no comm message being handled
+
+
+def test_a_change_alone_draws_at_once_and_a_burst_at_most_once_per_interval():
+    draws, clock = [], Clock()
+
+    async def burst():
+        pace = Pace(lambda: draws.append(clock.now), interval=0.05, loop_of=asyncio.get_running_loop, clock=clock)
+        pace()  # alone: at once
+        assert draws == [0.0]
+        clock.now = 1.0
+        pace()  # long after the last draw: at once
+        assert draws == [0.0, 1.0]
+        for step in range(1, 11):  # ten more within 20 ms: one draw booked for them all
+            clock.now = 1.0 + step * 0.002
+            pace()
+        assert len(draws) == 2 and pace.booked is not None and pace.skipped == 9
+        await asyncio.sleep(0.1)  # the booked draw runs on the loop
+        assert len(draws) == 3 and pace.booked is None
+
+    asyncio.run(burst())
+
+
+def test_a_drag_ends_on_its_last_value_with_fewer_redraws():
+    """Twenty moves 5 ms apart, as the browser sends them while a learner drags: far fewer than
+    twenty redraws, and the figure and text show the last value."""
+    explorer = SequenceExplorer(n_samples=8)
+    redraws = []
+    draw = explorer.pace.draw
+    explorer.pace.draw = lambda: (redraws.append(explorer.n_samples), draw())
+    explorer.pace.loop_of = asyncio.get_running_loop
+
+    async def drag():
+        for n in range(9, 29):
+            explorer.n_samples = n
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(explorer.pace.interval * 3)
+
+    asyncio.run(drag())
+    assert redraws[-1] == 28 and len(redraws) < 20, redraws
+    assert "(28, " in explorer.figure.layout.title.text
+    assert "(28, " in explorer.shapes_text.value

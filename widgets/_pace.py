@@ -1,0 +1,75 @@
+"""The pace of redraws while a learner drags a slider.
+
+A drag sends the kernel a burst of values, faster than a widget can redraw for each one: drawn
+one by one, the burst queues up and the figure keeps changing long after the hand has stopped.
+:class:`Pace` redraws at once for a move that comes alone, at most every ``interval`` seconds
+during a burst, and always once more for the last value, so intermediate states may be skipped
+but the last one never is.
+
+Only changes that arrive from the browser (a comm message the kernel is handling) are paced; a
+change made in code (a cell, a test, a practitioner's script) redraws before the assignment
+returns, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+
+__all__ = ["Pace", "browser_loop"]
+
+
+def browser_loop() -> asyncio.AbstractEventLoop | None:
+    """The kernel's event loop while it handles a message from the browser's widgets (a comm
+    message); None anywhere else: code run in a cell, plain Python, tests."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    kernelbase = sys.modules.get("ipykernel.kernelbase")
+    if kernelbase is None or not kernelbase.Kernel.initialized():
+        return None
+    try:
+        parent = kernelbase.Kernel.instance().get_parent() or {}
+    except Exception:  # noqa: BLE001 - an unknown kernel: draw at once, as in code
+        return None
+    return loop if parent.get("header", {}).get("msg_type") == "comm_msg" else None
+
+
+class Pace:
+    """Call ``draw`` for every change, at once when it comes alone, at most every ``interval``
+    seconds during a burst from the browser, and always for the last change of a burst."""
+
+    def __init__(self, draw: Callable[[], object], interval: float = 0.05,
+                 loop_of: Callable[[], asyncio.AbstractEventLoop | None] = browser_loop,
+                 clock: Callable[[], float] = time.monotonic):
+        self.draw, self.interval, self.loop_of, self.clock = draw, interval, loop_of, clock
+        self.last = -float("inf")  # when the last draw finished
+        self.booked = None  # the timer of a draw to come, during a burst
+        self.skipped = 0  # changes that a later draw covered (for tests and benchmarks)
+
+    def __call__(self) -> None:
+        loop = self.loop_of()
+        if loop is None:
+            self._draw()
+            return
+        if self.booked is not None:  # a draw is coming: it will show this change too
+            self.skipped += 1
+            return
+        wait = self.last + self.interval - self.clock()
+        if wait <= 0:
+            self._draw()
+        else:
+            self.booked = loop.call_later(wait, self._booked_draw)
+
+    def _booked_draw(self) -> None:
+        self.booked = None
+        self._draw()
+
+    def _draw(self) -> None:
+        try:
+            self.draw()
+        finally:
+            self.last = self.clock()
