@@ -24,10 +24,14 @@ def capacity_verdict(final: dict, params: dict, floor: float | None = None, tole
     if enough == best:
         sentences.append(f"No smaller size came within {tolerance:.0%} of it.")
     else:
-        sentences.append(f"Smallest size within {tolerance:.0%} of it: {enough} units ({final[enough]:.4f}), "
-                         f"with {params[best] / params[enough]:.0f}× fewer parameters than {best} units.")
+        sentences.append(
+            f"Smallest size within {tolerance:.0%} of it: {enough} units ({final[enough]:.4f}), "
+            f"with {params[best] / params[enough]:.0f}× fewer parameters than {best} units."
+        )
     if floor is not None:
-        sentences.append(f"The noise floor on these targets is {floor:.4f}: the best size is {final[best] / floor:.1f}× it.")
+        sentences.append(
+            f"The noise floor on these targets is {floor:.4f}: the best size is {final[best] / floor:.1f}× it."
+        )
     return " ".join(sentences)
 
 

@@ -111,17 +111,31 @@ class Scores:
                 continue
             gap, error = self.difference(name, best)
             if gap > 2 * error:
-                sentences.append(f"It beats {name} by {gap:.3f}, more than twice the uncertainty of that gap ({error:.3f}).")
+                sentences.append(
+                    f"It beats {name} by {gap:.3f}, more than twice the uncertainty of that gap ({error:.3f})."
+                )
             else:
-                sentences.append(f"Its lead over {name} ({gap:.3f}) is within twice its uncertainty ({error:.3f}): "
-                                 "on this data the two cannot be told apart.")
+                sentences.append(
+                    f"Its lead over {name} ({gap:.3f}) is within twice its uncertainty ({error:.3f}): "
+                    "on this data the two cannot be told apart."
+                )
         if self.floor is not None:
-            sentences.append(f"The noise floor is {self.floor:.3f}, so {max(self.mse(best) - self.floor, 0):.3f} of the best "
-                             "score is error a model could still remove.")
+            sentences.append(
+                f"The noise floor is {self.floor:.3f}, so {max(self.mse(best) - self.floor, 0):.3f} of the best "
+                "score is error a model could still remove."
+            )
         return " ".join(sentences)
 
 
-def forecast_code(window: int = 10, horizon: int = 1, batch_size: int = 16, validation_fraction: float = 0.2, units: int = 8, epochs: int = 20, length: int = 300) -> str:
+def forecast_code(
+    window: int = 10,
+    horizon: int = 1,
+    batch_size: int = 16,
+    validation_fraction: float = 0.2,
+    units: int = 8,
+    epochs: int = 20,
+    length: int = 300,
+) -> str:
     """A standalone Keras 3 script (numpy and keras only): a noisy sine stands in for your series;
     it is split by time, cut into windows, the training windows shuffled, an LSTM trained, and the
     validation windows scored against the last-value forecast."""

@@ -40,7 +40,15 @@ __all__ = [
 INPUT_SCALE = 0.5  # half-width of the uniform input kernel, the same for every width
 
 
-def _model(layer: str, units: int, timesteps: int, n_layers: int, seed: int, input_scale: float | None, forget_bias: float | None = None):
+def _model(
+    layer: str,
+    units: int,
+    timesteps: int,
+    n_layers: int,
+    seed: int,
+    input_scale: float | None,
+    forget_bias: float | None = None,
+):
     keras = _keras()
     keras.utils.set_random_seed(seed)
     model = build(ModelSpec(layer=layer, features=1, units=units, timesteps=timesteps, n_layers=n_layers))
@@ -72,7 +80,15 @@ def _final_state(model, n_layers: int, x):
     return out[:, -1, :] if len(out.shape) == 3 else out
 
 
-def influence(layer: str = "SimpleRNN", units: int = 32, timesteps: int = 50, n_layers: int = 1, seed: int = 0, input_scale: float | None = INPUT_SCALE, forget_bias: float | None = None) -> np.ndarray:
+def influence(
+    layer: str = "SimpleRNN",
+    units: int = 32,
+    timesteps: int = 50,
+    n_layers: int = 1,
+    seed: int = 0,
+    input_scale: float | None = INPUT_SCALE,
+    forget_bias: float | None = None,
+) -> np.ndarray:
     """``|d (v . h_T) / d x_t|`` for ``t = 1..timesteps``: how much the final state of the
     ``n_layers``-deep stack of ``layer(units)`` moves when the input at step ``t`` moves, measured
     with TensorFlow's GradientTape on a fresh real model. ``v`` is a random unit vector; the input
@@ -114,11 +130,15 @@ def width_verdict(narrow_units: int, narrow: float, wide_units: int, wide: float
     """A sentence comparing the early signal (:func:`early_signal`) of a narrow and a wide layer."""
     factor = _factor(narrow, wide)
     if factor < tolerance:
-        return (f"{narrow_units} and {wide_units} units keep step 1's signal within a factor of {factor:.1f} of each other "
-                f"({narrow:.1e} against {wide:.1e}): with the inputs on the same scale, width makes no large difference.")
+        return (
+            f"{narrow_units} and {wide_units} units keep step 1's signal within a factor of {factor:.1f} of each other "
+            f"({narrow:.1e} against {wide:.1e}): with the inputs on the same scale, width makes no large difference."
+        )
     more, fewer = (wide_units, narrow_units) if wide > narrow else (narrow_units, wide_units)
-    return (f"{more} units kept {factor:,.0f} times as much of step 1's signal as {fewer} units "
-            f"({max(narrow, wide):.1e} against {min(narrow, wide):.1e}).")
+    return (
+        f"{more} units kept {factor:,.0f} times as much of step 1's signal as {fewer} units "
+        f"({max(narrow, wide):.1e} against {min(narrow, wide):.1e})."
+    )
 
 
 def _trend(labelled: dict, what: str, tolerance: float) -> str:
@@ -140,7 +160,9 @@ def length_verdict(by_length: dict, tolerance: float = 10.0) -> str:
 def depth_verdict(by_depth: dict, tolerance: float = 10.0) -> str:
     """A sentence on how the influence of the last step's input, whose only road to the output
     runs up through the stack, changes with the number of stacked layers ``{layers: influence}``."""
-    return "Deeper stacks, the last step's input: " + _trend(by_depth, "layers", tolerance).replace("step 1's signal", "its influence")
+    return "Deeper stacks, the last step's input: " + _trend(by_depth, "layers", tolerance).replace(
+        "step 1's signal", "its influence"
+    )
 
 
 def gates_verdict(signals: dict, steps: int, tolerance: float = 10.0) -> str:
@@ -166,7 +188,11 @@ def _relu_rnn(units: int, timesteps: int, gain: float, seed: int):
     keras = _keras()
     keras.utils.set_random_seed(seed)
     model = keras.Sequential(
-        [keras.Input(shape=(timesteps, 1), name="input"), keras.layers.SimpleRNN(units, activation="relu", name="hidden_1"), keras.layers.Dense(1, name="output")],
+        [
+            keras.Input(shape=(timesteps, 1), name="input"),
+            keras.layers.SimpleRNN(units, activation="relu", name="hidden_1"),
+            keras.layers.Dense(1, name="output"),
+        ],
         name="relu_rnn",
     )
     rnn = model.get_layer("hidden_1")
@@ -214,7 +240,14 @@ class ClippedStep:
     clipped_steps: dict  # variable path -> norm of the weight change with clipnorm
 
 
-def clipped_update(timesteps: int = 40, units: int = 16, gain: float = 2.0, learning_rate: float = 0.01, clipnorm: float = 1.0, seed: int = 0) -> ClippedStep:
+def clipped_update(
+    timesteps: int = 40,
+    units: int = 16,
+    gain: float = 2.0,
+    learning_rate: float = 0.01,
+    clipnorm: float = 1.0,
+    seed: int = 0,
+) -> ClippedStep:
     """Apply one real ``keras.optimizers.SGD`` step to the exploding model of :func:`exploding`,
     once plainly and once with ``clipnorm``, and measure how far each variable moved. Keras's
     ``clipnorm`` rescales each variable's gradient on its own so that its norm is at most
@@ -240,16 +273,20 @@ def explosion_verdict(explosion: Explosion) -> str:
     first, last = explosion.norms[lengths[0]], explosion.norms[lengths[-1]]
     if last <= 10 * first:
         return f"From {lengths[0]} to {lengths[-1]} steps the gradient stayed within a factor of 10 ({first:.3g} to {last:.3g}): nothing exploded here."
-    return (f"From {lengths[0]} to {lengths[-1]} steps the gradient grew from {first:.3g} to {last:.3g}, "
-            f"{last / first:,.0f} times: each step back multiplies it again.")
+    return (
+        f"From {lengths[0]} to {lengths[-1]} steps the gradient grew from {first:.3g} to {last:.3g}, "
+        f"{last / first:,.0f} times: each step back multiplies it again."
+    )
 
 
 def clipping_verdict(step: ClippedStep) -> str:
     """A sentence on the largest weight change of one step, without and with ``clipnorm``."""
     plain, clipped = max(step.plain_steps.values()), max(step.clipped_steps.values())
     bound = step.learning_rate * step.clipnorm
-    return (f"Largest gradient norm {max(step.gradient_norms.values()):,.3g}. Without clipping, one SGD step moved a weight "
-            f"matrix by {plain:,.3g}; with clipnorm={step.clipnorm:g} by {clipped:.3g}, never more than learning rate × clipnorm = {bound:g}.")
+    return (
+        f"Largest gradient norm {max(step.gradient_norms.values()):,.3g}. Without clipping, one SGD step moved a weight "
+        f"matrix by {plain:,.3g}; with clipnorm={step.clipnorm:g} by {clipped:.3g}, never more than learning rate × clipnorm = {bound:g}."
+    )
 
 
 __all__ += ["explosion_verdict", "clipping_verdict"]

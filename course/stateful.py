@@ -13,10 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from course import shapes
-from course._keras import keras as _keras
 from course.models import ModelSpec, build
 
-__all__ = ["StatefulRun", "stateful_run", "SEED_STACK", "WholeBatches", "whole_batches", "reset_spellings", "stateful_code"]
+__all__ = [
+    "StatefulRun",
+    "stateful_run",
+    "SEED_STACK",
+    "WholeBatches",
+    "whole_batches",
+    "reset_spellings",
+    "stateful_code",
+]
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,9 @@ class StatefulRun:
 def stateful_run(batch_size: int, features: int, units: int = 32, timesteps: int = 8) -> StatefulRun:
     """Build a stateful ``LSTM(units)`` model for batches of ``batch_size`` sequences of
     ``timesteps`` steps of ``features`` values, run one batch through it, report the shapes."""
-    spec = ModelSpec(layer="LSTM", features=features, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True)
+    spec = ModelSpec(
+        layer="LSTM", features=features, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True
+    )
     model = build(spec)
     x = np.random.default_rng(0).normal(size=(batch_size, timesteps, features)).astype("float32")
     out = model(x)
@@ -42,7 +51,9 @@ def stateful_run(batch_size: int, features: int, units: int = 32, timesteps: int
 
 # The stateful stack of the old Keras documentation example that learners ask about: batches of
 # 32 sequences of 8 steps of 16 features, three stateful LSTM(32), and a Dense(10) output.
-SEED_STACK = ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, n_layers=3, stateful=True, outputs=10)
+SEED_STACK = ModelSpec(
+    layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, n_layers=3, stateful=True, outputs=10
+)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,16 @@ class TimingBand:
         return shapes.lstm_params(self.features, units) / shapes.lstm_params(self.features, reference)
 
 
-def time_units(unit_counts=(120, 124, 128, 132, 136), rounds: int = 5, steps: int = 8, features: int = 8, timesteps: int = 20, batch_size: int = 64, layer: str = "LSTM", seed: int = 0) -> TimingBand:
+def time_units(
+    unit_counts=(120, 124, 128, 132, 136),
+    rounds: int = 5,
+    steps: int = 8,
+    features: int = 8,
+    timesteps: int = 20,
+    batch_size: int = 64,
+    layer: str = "LSTM",
+    seed: int = 0,
+) -> TimingBand:
     """Time real training steps of ``layer(units)`` for every unit count, in ``rounds`` interleaved
     rounds (a new order each round) after a warm-up; each round keeps the median of ``steps``."""
     keras = _keras()
@@ -89,10 +98,14 @@ def alignment_verdict(band: TimingBand, candidate: int = 128) -> str:
     low, high = band.fastest(candidate), band.slowest(candidate)
     ms = lambda seconds: f"{1000 * seconds:.2f} ms"  # noqa: E731
     if high < min(band.fastest(units) for units in others):
-        return (f"{candidate} units was faster than every neighbour in every round: its slowest round ({ms(high)}) "
-                f"beat their fastest ({ms(min(band.fastest(u) for u in others))}).")
+        return (
+            f"{candidate} units was faster than every neighbour in every round: its slowest round ({ms(high)}) "
+            f"beat their fastest ({ms(min(band.fastest(u) for u in others))})."
+        )
     if low > max(band.slowest(units) for units in others):
         return f"{candidate} units was slower than every neighbour in every round ({ms(low)} at best)."
     overlapping = [units for units in others if band.fastest(units) <= high and low <= band.slowest(units)]
-    return (f"{candidate} units ({ms(low)} to {ms(high)}) overlaps the band of {len(overlapping)} of its {len(others)} neighbours: "
-            "the differences are within the noise, so no size is faster here.")
+    return (
+        f"{candidate} units ({ms(low)} to {ms(high)}) overlaps the band of {len(overlapping)} of its {len(others)} neighbours: "
+        "the differences are within the noise, so no size is faster here."
+    )

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from course import data, models, shapes
-from course.exercises import PLACEHOLDER_HINT, Result
-from course.exercises import lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
+from course.exercises import PLACEHOLDER_HINT, Result, lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
 from course.stateful import SEED_STACK
 
 pytestmark = pytest.mark.keras
@@ -51,14 +50,22 @@ def test_lesson_05_mistakes_get_their_hint(keras, make, words):
 
 
 def deeper(keras, sequences=(True, True, False), units=128, shape=(20, 1)):
-    return keras.Sequential([keras.Input(shape=shape)] + [keras.layers.LSTM(units, return_sequences=s) for s in sequences] + [keras.layers.Dense(1)])
+    return keras.Sequential(
+        [keras.Input(shape=shape)]
+        + [keras.layers.LSTM(units, return_sequences=s) for s in sequences]
+        + [keras.layers.Dense(1)]
+    )
 
 
 def test_lesson_06_the_deeper_stack_passes_with_keras_count(keras):
     model = deeper(keras)
     result = lesson_06.check_deeper_stack(model)
     assert result.ok and f"{model.count_params():,}" in result.message
-    assert model.count_params() == models.total_params(lesson_06.DEEPER) == shapes.lstm_params(1, 128) + 2 * shapes.lstm_params(128, 128) + 129
+    assert (
+        model.count_params()
+        == models.total_params(lesson_06.DEEPER)
+        == shapes.lstm_params(1, 128) + 2 * shapes.lstm_params(128, 128) + 129
+    )
 
 
 def test_lesson_06_mistakes_get_their_hint(keras):
@@ -87,7 +94,10 @@ def test_lesson_07_the_seed_stack_passes_and_is_the_courses(keras):
 
 
 def test_lesson_07_mistakes_get_their_hint(keras):
-    assert "batch size is open" in lesson_07.check_seed_stack(seed_stack(keras, batch_shape=(None, 8, 16), stateful=False)).message
+    assert (
+        "batch size is open"
+        in lesson_07.check_seed_stack(seed_stack(keras, batch_shape=(None, 8, 16), stateful=False)).message
+    )
     assert "stateful=True" in lesson_07.check_seed_stack(seed_stack(keras, stateful=False)).message
     assert "(32, 8, 16)" in lesson_07.check_seed_stack(seed_stack(keras, batch_shape=(16, 8, 32))).message
 
@@ -106,12 +116,26 @@ def test_lesson_08_the_transpose_passes_and_the_reshape_is_caught(keras):
 
 
 def test_lesson_09_the_translation_passes_with_keras_count(keras):
-    model = keras.Sequential([keras.Input(shape=(24, 4)), keras.layers.LSTM(16, return_sequences=True), keras.layers.GRU(8), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(24, 4)),
+            keras.layers.LSTM(16, return_sequences=True),
+            keras.layers.GRU(8),
+            keras.layers.Dense(1),
+        ]
+    )
     result = lesson_09.check_translation(model)
     assert result.ok and f"{model.count_params():,} parameters" in result.message
     no_sequence = keras.Sequential([keras.Input(shape=(24, 4)), keras.layers.LSTM(16), keras.layers.Dense(1)])
     assert "an LSTM, a GRU and a Dense" in lesson_09.check_translation(no_sequence).message
-    wrong_input = keras.Sequential([keras.Input(shape=(4, 24)), keras.layers.LSTM(16, return_sequences=True), keras.layers.GRU(8), keras.layers.Dense(1)])
+    wrong_input = keras.Sequential(
+        [
+            keras.Input(shape=(4, 24)),
+            keras.layers.LSTM(16, return_sequences=True),
+            keras.layers.GRU(8),
+            keras.layers.Dense(1),
+        ]
+    )
     assert "keras.Input(shape=(24, 4))" in lesson_09.check_translation(wrong_input).message
 
 

@@ -18,7 +18,7 @@ def test_time_split_keeps_the_latest_windows_for_validation():
     X_train, y_train, X_val, y_val = forecasting.time_split(X, y, validation_fraction=0.2)
     assert len(X_val) == round(len(X) * 0.2) and len(X_train) + len(X_val) == len(X)
     assert y_train.max() < y_val.min()  # every training target comes before every validation target
-    assert np.array_equal(X_val, X[-len(X_val):])
+    assert np.array_equal(X_val, X[-len(X_val) :])
 
 
 @pytest.mark.parametrize("fraction", [0, 1, 1.5])
@@ -57,8 +57,14 @@ def test_verdict_follows_the_paired_uncertainty():
 
 def run_fresh(code: str) -> str:
     """Run code in a new interpreter that has never imported the course."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                            env={"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PATH": "/usr/bin:/bin"}, cwd="/")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "PATH": "/usr/bin:/bin"},
+        cwd="/",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -67,11 +73,14 @@ def run_fresh(code: str) -> str:
 def test_exported_forecast_runs_standalone_and_validates_on_the_future():
     code = forecasting.forecast_code(window=10, horizon=1, length=300, validation_fraction=0.2, epochs=2)
     assert "from course" not in code and "import course" not in code
-    out = run_fresh(code + textwrap.dedent("""
+    out = run_fresh(
+        code
+        + textwrap.dedent("""
         assert 'course' not in __import__('sys').modules
         print('first validation target', float(y_val[0, 0]) == float(values[240, 0]), len(x_val), len(x_train))
         print('last training target', float(y_train[-1, 0]) == float(values[239, 0]))
-    """))
+    """)
+    )
     assert "validation windows: 60" in out
     assert "first validation target True 60 230" in out and "last training target True" in out
     model_mse, naive_mse = (float(part.split(":")[1]) for part in out.splitlines()[0].split("  ")[1:])

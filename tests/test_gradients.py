@@ -55,7 +55,9 @@ def test_matched_input_scale_makes_width_fair():
     """Keras's default draws the narrow layer's input weights larger, which saturates its tanh and
     hides step 1; with the same input scale the two widths keep step 1 alike (the lesson's claim)."""
     settings = dict(layer="SimpleRNN", timesteps=50, seeds=range(3))
-    default = {u: gradients.early_signal(gradients.mean_influence(units=u, input_scale=None, **settings)) for u in (8, 256)}
+    default = {
+        u: gradients.early_signal(gradients.mean_influence(units=u, input_scale=None, **settings)) for u in (8, 256)
+    }
     matched = {u: gradients.early_signal(gradients.mean_influence(units=u, **settings)) for u in (8, 256)}
     assert default[256] > 100 * default[8]
     assert max(matched.values()) / min(matched.values()) < 10
@@ -63,15 +65,23 @@ def test_matched_input_scale_makes_width_fair():
 
 
 def test_length_makes_step_one_vanish_and_an_open_forget_gate_keeps_it():
-    by_length = {n: gradients.early_signal(gradients.mean_influence(layer="SimpleRNN", units=32, timesteps=n, seeds=range(2))) for n in (5, 50)}
+    by_length = {
+        n: gradients.early_signal(gradients.mean_influence(layer="SimpleRNN", units=32, timesteps=n, seeds=range(2)))
+        for n in (5, 50)
+    }
     assert by_length[50] < 0.01 * by_length[5]
     assert gradients.length_verdict(by_length).startswith("Longer sequences: step 1's signal falls")
-    open_gate = gradients.early_signal(gradients.mean_influence(layer="LSTM", units=32, timesteps=50, forget_bias=5.0, seeds=range(2)))
+    open_gate = gradients.early_signal(
+        gradients.mean_influence(layer="LSTM", units=32, timesteps=50, forget_bias=5.0, seeds=range(2))
+    )
     assert open_gate > 100 * by_length[50]
 
 
 def test_depth_weakens_the_last_steps_road_through_the_stack():
-    last = {n: gradients.mean_influence(layer="SimpleRNN", units=32, timesteps=10, n_layers=n, seeds=range(2))[-1] for n in (1, 16)}
+    last = {
+        n: gradients.mean_influence(layer="SimpleRNN", units=32, timesteps=10, n_layers=n, seeds=range(2))[-1]
+        for n in (1, 16)
+    }
     assert last[16] < 0.1 * last[1]
     assert "falls" in gradients.depth_verdict(last)
 

@@ -3,10 +3,9 @@ its own hint (never the generic one), and every answer is computed from Keras or
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from course import data, models, shapes
+from course import data, shapes
 from course.quizzes import lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
 from course.quizzes.spec import GENERIC_HINT
 from widgets import Quiz, StatefulExplorer, UnitsExplorer, WindowExplorer
@@ -25,14 +24,18 @@ def assert_specific(spec, at_least: int = 1):
     return truth, hints
 
 
-@pytest.mark.parametrize("settings", [dict(series="1..10", window=2), dict(series="noisy sine", window=7, horizon=3, stride=2, batch_size=5)])
+@pytest.mark.parametrize(
+    "settings", [dict(series="1..10", window=2), dict(series="noisy sine", window=7, horizon=3, stride=2, batch_size=5)]
+)
 def test_lesson_05_windows_and_batches_follow_the_explorer_and_keras(settings):
     explorer = WindowExplorer(**settings)
     count = lesson_05.window_count(explorer)
     truth, hints = assert_specific(count)
     length = len(explorer.values())
     assert truth == data.count_windows(length, explorer.window, explorer.horizon, explorer.stride)
-    assert truth == len(data.keras_windows(explorer.values(), explorer.window, explorer.horizon, explorer.stride, batch_size=1))
+    assert truth == len(
+        data.keras_windows(explorer.values(), explorer.window, explorer.horizon, explorer.stride, batch_size=1)
+    )
     if explorer.horizon > 1:
         assert "subtract the horizon" in count.grade((length - explorer.window) // explorer.stride + 1).hint
     batches = lesson_05.batch_count(explorer)
@@ -98,9 +101,15 @@ def test_lesson_08_quizzes_are_graded_on_keras_and_real_arrays():
 def test_lesson_09_quizzes_are_keras_counts_and_runs(keras):
     params = lesson_09.lstm_params(4, 16)
     truth, _ = assert_specific(params, at_least=4)
-    assert truth == keras.Sequential([keras.Input(shape=(7, 4)), keras.layers.LSTM(16)]).count_params() == shapes.lstm_params(4, 16)
+    assert (
+        truth
+        == keras.Sequential([keras.Input(shape=(7, 4)), keras.layers.LSTM(16)]).count_params()
+        == shapes.lstm_params(4, 16)
+    )
     assert "one gate block" in params.grade(4 * 16 + 16 * 16 + 16).hint
     spelling = lesson_09.batch_shape_spelling()
     truth, _ = assert_specific(spelling, at_least=2)
     assert truth == lesson_09.SPELLINGS[2]
-    assert not lesson_09._fixes_the_batch(lesson_09.SPELLINGS[0]) and not lesson_09._fixes_the_batch(lesson_09.SPELLINGS[1])
+    assert not lesson_09._fixes_the_batch(lesson_09.SPELLINGS[0]) and not lesson_09._fixes_the_batch(
+        lesson_09.SPELLINGS[1]
+    )

@@ -3,9 +3,9 @@ exported training code, each checked against Keras."""
 
 import numpy as np
 import pytest
+from test_forecasting import run_fresh
 
 from course import data, models, shapes, stateful
-from test_forecasting import run_fresh
 
 pytestmark = pytest.mark.keras
 
@@ -21,7 +21,11 @@ def test_seed_stack_counts_agree_with_keras():
     assert model.input_shape == (32, 8, 16) and model.output_shape == (32, 10)
     rows = models.layer_table(stateful.SEED_STACK)
     assert [row.params for row in rows[1:]] == [layer.count_params() for layer in model.layers]
-    assert [row.params for row in rows[1:4]] == [shapes.lstm_params(16, 32), shapes.lstm_params(32, 32), shapes.lstm_params(32, 32)]
+    assert [row.params for row in rows[1:4]] == [
+        shapes.lstm_params(16, 32),
+        shapes.lstm_params(32, 32),
+        shapes.lstm_params(32, 32),
+    ]
     assert models.total_params(stateful.SEED_STACK) == model.count_params() == 23242
     assert [tuple(model.get_layer(f"hidden_{i}").states[0].shape) for i in (1, 2, 3)] == [(32, 32)] * 3
 
@@ -62,7 +66,10 @@ def test_reset_spellings_as_keras_3_runs_them():
 def test_stateful_code_runs_standalone_on_the_course_layout():
     code = stateful.stateful_code(60, 3, 4, units=5, epochs=1)
     assert "from course" not in code
-    out = run_fresh(code + "\nimport sys\nassert 'course' not in sys.modules\nprint(x.shape, y.shape, model.count_params(), layout.tolist())\n")
+    out = run_fresh(
+        code
+        + "\nimport sys\nassert 'course' not in sys.modules\nprint(x.shape, y.shape, model.count_params(), layout.tolist())\n"
+    )
     expected_layout = data.stateful_layout(60, 3, 4).tolist()
     spec = models.ModelSpec(layer="LSTM", features=1, units=5, timesteps=4, batch_size=3, stateful=True)
     assert out.strip() == f"(15, 4, 1) (15, 1) {models.total_params(spec)} {expected_layout}"

@@ -8,7 +8,9 @@ from course.unit_timing import TimingBand, alignment_verdict
 
 
 def band(**rounds):
-    return TimingBand({int(units[1:]): seconds for units, seconds in rounds.items()}, features=8, timesteps=20, batch_size=64)
+    return TimingBand(
+        {int(units[1:]): seconds for units, seconds in rounds.items()}, features=8, timesteps=20, batch_size=64
+    )
 
 
 def test_a_size_is_faster_only_when_its_slowest_round_beats_every_neighbours_fastest():
@@ -29,7 +31,10 @@ def test_band_reads_fastest_slowest_and_median():
 @pytest.mark.keras
 def test_work_is_the_ratio_of_the_real_layers_parameters():
     b = band(u120=[0.01], u128=[0.01])
-    real = {u: build(ModelSpec(layer="LSTM", features=8, units=u, timesteps=20)).get_layer("hidden_1").count_params() for u in (120, 128)}
+    real = {
+        u: build(ModelSpec(layer="LSTM", features=8, units=u, timesteps=20)).get_layer("hidden_1").count_params()
+        for u in (120, 128)
+    }
     assert b.work(120, 128) == pytest.approx(real[120] / real[128])
     assert real[120] == shapes.lstm_params(8, 120)
 

@@ -4,8 +4,8 @@ with a Dense(10), written the Keras 3 way."""
 from __future__ import annotations
 
 from course import models
-from course.exercises import PLACEHOLDER_HINT, Result, is_placeholder
-from course.exercises.guard import never_raises
+from course.exercises import Result
+from course.exercises.guard import never_raises, unbuilt_answer
 from course.stateful import SEED_STACK
 
 __all__ = ["check_seed_stack"]
@@ -14,28 +14,38 @@ __all__ = ["check_seed_stack"]
 @never_raises
 def check_seed_stack(model) -> Result:
     """Grade the learner's stateful stack against the seed's, built by the course and counted by Keras."""
-    if is_placeholder(model):
-        return Result(False, PLACEHOLDER_HINT)
-    if not hasattr(model, "count_params") or not hasattr(model, "layers"):
-        return Result(False, f"That is a {type(model).__name__}, not a Keras model. Build one with keras.Sequential([...]).")
-    try:
-        input_shape = tuple(model.input_shape)
-    except (AttributeError, ValueError):
-        return Result(False, "The model does not know its input yet: start it with keras.Input(batch_shape=(32, 8, 16)).")
+    unbuilt = unbuilt_answer(model, "keras.Input(batch_shape=(32, 8, 16))")
+    if unbuilt is not None:
+        return unbuilt
+    input_shape = tuple(model.input_shape)
     if input_shape[0] is None:
-        return Result(False, f"The model reads {input_shape}: its batch size is open. A stateful model needs the whole batch "
-                      "shape, keras.Input(batch_shape=(32, 8, 16)).")
+        return Result(
+            False,
+            f"The model reads {input_shape}: its batch size is open. A stateful model needs the whole batch "
+            "shape, keras.Input(batch_shape=(32, 8, 16)).",
+        )
     if input_shape != (32, 8, 16):
-        return Result(False, f"The model reads {input_shape}; the seed's batches are (32, 8, 16): 32 sequences of 8 steps of 16 features.")
+        return Result(
+            False,
+            f"The model reads {input_shape}; the seed's batches are (32, 8, 16): 32 sequences of 8 steps of 16 features.",
+        )
     lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]
     if len(lstms) != 3 or [layer.units for layer in lstms] != [32] * 3:
-        return Result(False, f"The model has LSTM layers of {[layer.units for layer in lstms]} units; the seed stacks three LSTM(32).")
+        return Result(
+            False,
+            f"The model has LSTM layers of {[layer.units for layer in lstms]} units; the seed stacks three LSTM(32).",
+        )
     if not all(layer.stateful for layer in lstms):
-        return Result(False, "Not every LSTM is stateful: give each one stateful=True so it carries its state to the next batch.")
+        return Result(
+            False, "Not every LSTM is stateful: give each one stateful=True so it carries its state to the next batch."
+        )
     if tuple(model.output_shape) != (32, 10):
         return Result(False, f"The model's output is {model.output_shape}; the seed ends in Dense(10): (32, 10).")
     counted, expected = model.count_params(), models.total_params(SEED_STACK)
     if counted != expected:
         return Result(False, f"Keras counts {counted:,} parameters, not {expected:,}: check for extra layers.")
-    return Result(True, f"Right: batches of (32, 8, 16), three stateful LSTM(32) and a Dense(10), {counted:,} parameters by "
-                  "Keras's count. Train it on a number of sequences that 32 divides, with shuffle=False.")
+    return Result(
+        True,
+        f"Right: batches of (32, 8, 16), three stateful LSTM(32) and a Dense(10), {counted:,} parameters by "
+        "Keras's count. Train it on a number of sequences that 32 divides, with shuffle=False.",
+    )

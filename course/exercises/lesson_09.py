@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from course import shapes
-from course.exercises import PLACEHOLDER_HINT, Result, is_placeholder
-from course.exercises.guard import never_raises
+from course.exercises import Result
+from course.exercises.guard import never_raises, unbuilt_answer
 
 __all__ = ["KERAS2_MODEL", "check_translation"]
 
@@ -19,25 +19,31 @@ KERAS2_MODEL = (
 @never_raises
 def check_translation(model) -> Result:
     """Grade the learner's Keras 3 version of :data:`KERAS2_MODEL` against Keras's own counts."""
-    if is_placeholder(model):
-        return Result(False, PLACEHOLDER_HINT)
-    if not hasattr(model, "count_params") or not hasattr(model, "layers"):
-        return Result(False, f"That is a {type(model).__name__}, not a Keras model. Build one with keras.Sequential([...]).")
-    try:
-        input_shape = tuple(model.input_shape)
-    except (AttributeError, ValueError):
-        return Result(False, "The model does not know its input yet: the Keras 3 way starts with keras.Input(shape=(24, 4)).")
+    unbuilt = unbuilt_answer(model, "keras.Input(shape=(24, 4))")
+    if unbuilt is not None:
+        return unbuilt
+    input_shape = tuple(model.input_shape)
     if input_shape != (None, 24, 4):
-        return Result(False, f"The model reads {input_shape}; input_shape=(24, 4) becomes keras.Input(shape=(24, 4)), which reads (None, 24, 4).")
+        return Result(
+            False,
+            f"The model reads {input_shape}; input_shape=(24, 4) becomes keras.Input(shape=(24, 4)), which reads (None, 24, 4).",
+        )
     kinds = [type(layer).__name__ for layer in model.layers]
     if kinds != ["LSTM", "GRU", "Dense"]:
-        return Result(False, f"The layers are {kinds}; the Keras 2 model has an LSTM, a GRU and a Dense layer, in that order.")
+        return Result(
+            False, f"The layers are {kinds}; the Keras 2 model has an LSTM, a GRU and a Dense layer, in that order."
+        )
     lstm, gru, dense = model.layers
     if (lstm.units, gru.units, dense.units) != (16, 8, 1):
-        return Result(False, f"The layers have {lstm.units}, {gru.units} and {dense.units} units; the original has 16, 8 and 1.")
+        return Result(
+            False, f"The layers have {lstm.units}, {gru.units} and {dense.units} units; the original has 16, 8 and 1."
+        )
     if not lstm.return_sequences:
         return Result(False, "The LSTM must keep return_sequences=True: the GRU after it reads a whole sequence.")
     expected = shapes.lstm_params(4, 16) + shapes.gru_params(16, 8) + shapes.dense_params(8, 1)
     if model.count_params() != expected:
         return Result(False, f"Keras counts {model.count_params():,} parameters, not {expected:,}.")
-    return Result(True, f"Right: the same model in Keras 3, {expected:,} parameters by Keras's count, and no warning about input_shape=.")
+    return Result(
+        True,
+        f"Right: the same model in Keras 3, {expected:,} parameters by Keras's count, and no warning about input_shape=.",
+    )

@@ -28,8 +28,10 @@ def window_count(explorer) -> QuizSpec:
         }
 
     return QuizSpec(
-        question=lambda: f"The '{explorer.series}' series has {len(explorer.values())} steps. With window {explorer.window}, "
-        f"horizon {explorer.horizon} and stride {explorer.stride}, how many windows are there?",
+        question=lambda: (
+            f"The '{explorer.series}' series has {len(explorer.values())} steps. With window {explorer.window}, "
+            f"horizon {explorer.horizon} and stride {explorer.stride}, how many windows are there?"
+        ),
         answer=lambda: len(explorer.windows()[0]),
         explanation="Count the steps where a window can start with its target still inside the series, and keep every "
         "stride-th one: (length - window - horizon) // stride + 1.",
@@ -41,19 +43,26 @@ def batch_count(explorer) -> QuizSpec:
     """How many batches Keras makes from the explorer's windows, counted from Keras's own batches."""
 
     def answer():
-        return len(data.keras_windows(explorer.values(), explorer.window, explorer.horizon, explorer.stride, explorer.batch_size))
+        return len(
+            data.keras_windows(
+                explorer.values(), explorer.window, explorer.horizon, explorer.stride, explorer.batch_size
+            )
+        )
 
     def mistakes():
         n = len(explorer.windows()[0])
         return {
-            n // explorer.batch_size: "You rounded down. Keras keeps the short last batch, and it counts as a batch of its own.",
+            n
+            // explorer.batch_size: "You rounded down. Keras keeps the short last batch, and it counts as a batch of its own.",
             n: "That is the number of windows. A batch holds up to batch_size windows.",
             len(explorer.values()) // explorer.batch_size: "Batches are made of windows, not of steps of the series: "
             "count the windows first.",
         }
 
     return QuizSpec(
-        question=lambda: f"And with batch size {explorer.batch_size}, how many batches does Keras make from those windows?",
+        question=lambda: (
+            f"And with batch size {explorer.batch_size}, how many batches does Keras make from those windows?"
+        ),
         answer=answer,
         explanation="Windows divided by the batch size, rounded up. This count comes from the batches that "
         "timeseries_dataset_from_array really made.",

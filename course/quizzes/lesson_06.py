@@ -16,13 +16,15 @@ def first_layer_params(explorer) -> QuizSpec:
         gates = shapes.gates(layer)
         total = shapes.layer_params(layer, f, u)
         found = {
-            total // gates: f"That is one gate. A {layer} has {gates} gate block(s) of the same size: multiply by {gates}.",
+            total
+            // gates: f"That is one gate. A {layer} has {gates} gate block(s) of the same size: multiply by {gates}.",
             gates * (f * u + u): "You left out the recurrent weights: every unit also reads the whole previous hidden "
             "state, units × units weights per gate.",
             gates * (f * u + u * u): "You left out the biases: one per unit and gate (a GRU keeps two by default).",
             total * explorer.timesteps: "The timesteps never enter the count: the same weights are used at every step.",
-            int(explorer.model.count_params()): "That is the whole model, with the Dense output layer. The question asks "
-            "about hidden_1 alone.",
+            int(
+                explorer.model.count_params()
+            ): "That is the whole model, with the Dense output layer. The question asks about hidden_1 alone.",
         }
         if layer == "GRU":
             found[shapes.gru_params(f, u, reset_after=False)] = (
@@ -31,12 +33,16 @@ def first_layer_params(explorer) -> QuizSpec:
         return found
 
     return QuizSpec(
-        question=lambda: f"How many parameters does the first recurrent layer (hidden_1) have: {explorer.layer}({explorer.units}) "
-        f"reading {explorer.features} feature(s) per step?",
+        question=lambda: (
+            f"How many parameters does the first recurrent layer (hidden_1) have: {explorer.layer}({explorer.units}) "
+            f"reading {explorer.features} feature(s) per step?"
+        ),
         answer=lambda: int(explorer.model.get_layer("hidden_1").count_params()),
-        explanation=lambda n: f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. Each gate has "
-        "features × units input weights, units × units recurrent weights and one bias per unit (by default a GRU "
-        "gate keeps two biases per unit). Neither the timesteps nor the batch size appear.",
+        explanation=lambda n: (
+            f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. Each gate has "
+            "features × units input weights, units × units recurrent weights and one bias per unit (by default a GRU "
+            "gate keeps two biases per unit). Neither the timesteps nor the batch size appear."
+        ),
         mistakes=mistakes,
     )
 
@@ -77,9 +83,13 @@ def units_that_run(tried=(1, 2, 3, 5, 33, 100)) -> QuizSpec:
         "features. Every unit reads all the features, so nothing links the two numbers.",
         options=UNIT_OPTIONS,
         mistakes={
-            UNIT_OPTIONS[0]: "A unit is not a slot for one input: every unit reads every feature. Units are the size of "
+            UNIT_OPTIONS[
+                0
+            ]: "A unit is not a slot for one input: every unit reads every feature. Units are the size of "
             "the hidden state, a number you choose.",
-            UNIT_OPTIONS[1]: "More units than features is normal (LSTM(100) on 1 feature, above): the units set the size "
+            UNIT_OPTIONS[
+                1
+            ]: "More units than features is normal (LSTM(100) on 1 feature, above): the units set the size "
             "of the layer's memory, not how many values come in.",
             UNIT_OPTIONS[3]: "32 is a habit, not a rule: the lesson's timing below tests whether it is even faster. "
             "Keras builds any positive number of units.",

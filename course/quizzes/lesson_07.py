@@ -22,8 +22,10 @@ def batch_count(explorer) -> QuizSpec:
         }
 
     return QuizSpec(
-        question=lambda: f"A series of {explorer.n_steps} steps, batch size {explorer.batch_size}, timesteps {explorer.timesteps}: "
-        "how many batches does the stateful layout make?",
+        question=lambda: (
+            f"A series of {explorer.n_steps} steps, batch size {explorer.batch_size}, timesteps {explorer.timesteps}: "
+            "how many batches does the stateful layout make?"
+        ),
         answer=lambda: int(data.stateful_layout(explorer.n_steps, explorer.batch_size, explorer.timesteps).shape[0]),
         explanation="Each batch uses batch_size × timesteps steps (one chunk per stream), so the count is "
         "n_steps // (batch_size × timesteps).",
@@ -39,7 +41,8 @@ def dropped_steps(explorer) -> QuizSpec:
         return {
             n % t: "That is what is left after whole chunks. The layout needs whole batches, batch_size × timesteps "
             "steps each.",
-            n % b: "That is what is left after splitting into streams of equal length; the streams must also hold whole "
+            n
+            % b: "That is what is left after splitting into streams of equal length; the streams must also hold whole "
             "chunks.",
         }
 
@@ -65,7 +68,9 @@ def batch_and_features(cases=((7, 3), (5, 16))) -> QuizSpec:
     def answer():
         from course.stateful import stateful_run
 
-        unrelated = all(stateful_run(batch_size, features).output_shape == (batch_size, 1) for batch_size, features in cases)
+        unrelated = all(
+            stateful_run(batch_size, features).output_shape == (batch_size, 1) for batch_size, features in cases
+        )
         return M2_OPTIONS[1] if unrelated else M2_OPTIONS[0]
 
     return QuizSpec(
@@ -78,6 +83,8 @@ def batch_and_features(cases=((7, 3), (5, 16))) -> QuizSpec:
         mistakes={
             M2_OPTIONS[0]: "This is the misreading of the old documentation example (batch 32, 16 features). The batch "
             "counts sequences, the features count values per step; a batch of 7 with 3 features runs.",
-            M2_OPTIONS[2]: "Units and batch size never meet either: LSTM(7) with a batch of 32 keeps a state of (32, 7).",
+            M2_OPTIONS[
+                2
+            ]: "Units and batch size never meet either: LSTM(7) with a batch of 32 keeps a state of (32, 7).",
         },
     )

@@ -20,7 +20,9 @@ def _silent_answer() -> str:
     from course._keras import keras as _keras
 
     keras = _keras()
-    model = keras.Sequential([keras.Input(shape=(10, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)], name="silent_axis")
+    model = keras.Sequential(
+        [keras.Input(shape=(10, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)], name="silent_axis"
+    )
     x = np.random.default_rng(0).normal(size=(32, 10)).astype("float32")
     try:
         output = np.asarray(model(x))
@@ -40,7 +42,9 @@ def silent_axis() -> QuizSpec:
         "case in which Keras adds an axis by itself. No warning is printed.",
         options=SILENT_OPTIONS,
         mistakes={
-            SILENT_OPTIONS[0]: "That error comes when the model itself was built on 2-D input. Here the data lacks only "
+            SILENT_OPTIONS[
+                0
+            ]: "That error comes when the model itself was built on 2-D input. Here the data lacks only "
             "a trailing axis of size 1, and Keras 3 adds it without a word.",
             SILENT_OPTIONS[2]: "Keras adds the missing axis at the end, where the model has its size 1: 10 steps of 1 "
             "value, not 1 step of 10.",

@@ -15,7 +15,11 @@ def lstm_params(features: int = 4, units: int = 16) -> QuizSpec:
         from course._keras import keras as _keras
 
         keras = _keras()
-        return int(keras.Sequential([keras.Input(shape=(None, features)), keras.layers.LSTM(units)], name="quiz_lstm").count_params())
+        return int(
+            keras.Sequential(
+                [keras.Input(shape=(None, features)), keras.layers.LSTM(units)], name="quiz_lstm"
+            ).count_params()
+        )
 
     return QuizSpec(
         question=f"How many parameters has an LSTM({units}) layer that reads {features} features at each step?",
@@ -23,12 +27,15 @@ def lstm_params(features: int = 4, units: int = 16) -> QuizSpec:
         explanation=f"An LSTM has four gate blocks, each with a kernel for the features, a recurrent kernel for the hidden "
         f"state and a bias: {shapes.param_equation('LSTM', features, units)}. The number of timesteps plays no part.",
         mistakes={
-            features * units + units * units + units: "That is one gate block. An LSTM has four: input, forget, candidate "
-            "and output.",
-            4 * (features * units + units): "You left out the recurrent kernel, units × units per gate: each unit reads "
+            features * units
+            + units * units
+            + units: "That is one gate block. An LSTM has four: input, forget, candidate and output.",
+            4
+            * (features * units + units): "You left out the recurrent kernel, units × units per gate: each unit reads "
             "the previous hidden state too.",
             4 * (features * units + units * units): "You left out the biases, one per unit in each of the 4 gates.",
-            features * units + units: "That is a Dense layer's count. A recurrent layer also reads its own state, in 4 gates.",
+            features * units
+            + units: "That is a Dense layer's count. A recurrent layer also reads its own state, in 4 gates.",
         },
     )
 
@@ -60,9 +67,13 @@ def batch_shape_spelling() -> QuizSpec:
         "fourth axis. batch_shape= on keras.Input is the full shape, batch first.",
         options=SPELLINGS,
         mistakes={
-            SPELLINGS[0]: "Keras 3 rejects batch_input_shape= on a layer with a ValueError: the batch shape now goes on "
+            SPELLINGS[
+                0
+            ]: "Keras 3 rejects batch_input_shape= on a layer with a ValueError: the batch shape now goes on "
             "keras.Input.",
-            SPELLINGS[1]: "shape= describes one sample, so (4, 10, 1) becomes samples of 4 steps of 10 × 1 and the batch "
+            SPELLINGS[
+                1
+            ]: "shape= describes one sample, so (4, 10, 1) becomes samples of 4 steps of 10 × 1 and the batch "
             "stays open: (None, 4, 10, 1).",
         },
     )
