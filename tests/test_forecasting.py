@@ -94,3 +94,38 @@ def test_exported_forecast_windows_are_the_courses_windows():
     X, y = data.make_windows(namespace["series"], window=10)
     assert np.array_equal(namespace["x_val"], X[-60:]) and np.array_equal(namespace["y_val"], y[-60:])
     assert np.array_equal(namespace["x_train"], X[:230])
+
+
+@pytest.mark.keras
+def test_lesson_07_held_out_comparison_says_what_the_lesson_says():
+    """Lesson 07 trains on the first 1,800 steps of a slow noisy sine and scores on the last 600:
+    both LSTMs beat the last value clearly, and the noise floor is measured on those targets."""
+    from course import training
+
+    steps = np.arange(2400, dtype="float32")
+    clean = np.sin(2 * np.pi * steps / 400).astype("float32")
+    series = (clean + 0.5 * np.random.default_rng(0).normal(size=steps.shape)).astype("float32")
+    train_part, test_part = series[:1800], series[1800:]
+    X_test, y_test = training.stateful_samples(test_part, batch_size=8, timesteps=5)
+    _, clean_test = training.stateful_samples(clean[1800:], batch_size=8, timesteps=5)
+    assert X_test.shape == (112, 5, 1)
+    stateful_fit = training.fit_stateful(train_part, batch_size=8, timesteps=5, units=8, epochs=10, seed=0)
+    stateless_fit = training.fit_windows(
+        *data.make_windows(train_part, window=5), batch_size=32, units=8, epochs=10, seed=0
+    )
+    training.reset_stateful(stateful_fit["model"])
+    scores = Scores(
+        {
+            "stateful LSTM": forecasting.squared_errors(
+                stateful_fit["model"].predict(X_test, batch_size=8, verbose=0), y_test
+            ),
+            "stateless LSTM": forecasting.squared_errors(stateless_fit.model.predict(X_test, verbose=0), y_test),
+            "last value": forecasting.last_value_errors(X_test, y_test),
+        },
+        floor=forecasting.noise_floor(y_test, clean_test),
+    )
+    for model in ("stateful LSTM", "stateless LSTM"):
+        gap, error = scores.difference("last value", model)
+        assert gap > 2 * error
+        assert scores.mse(model) < 1.5 * scores.floor
+    assert scores.floor == pytest.approx(0.25, abs=0.06)
