@@ -792,6 +792,47 @@ def shape_doctor():
     return ShapeDoctor()
 
 
+def test_the_doctor_checks_typed_targets_against_the_output_and_loss():
+    doctor_widget = ShapeDoctor(data_shape="(32, 10, 1)", target_shape="(32, 10, 1)")
+    verdict = doctor_widget.diagnosis
+    assert verdict.target_shape == (32, 10, 1) and verdict.loss == "mean_squared_error" and verdict.output_shape == (None, 1)
+    assert verdict.ok and verdict.mistake == "one output per sequence, a label per step"  # Keras trains on it silently
+    assert "Mistake:" in doctor_widget.verdict.value and "trains anyway" in doctor_widget.verdict.value
+    doctor_widget.controls["target_shape"].value = "(32, 1)"
+    assert doctor_widget.diagnosis.ok and not doctor_widget.diagnosis.mistake
+    doctor_widget.loss = "sparse_categorical_crossentropy"
+    assert doctor_widget.model.loss == "sparse_categorical_crossentropy"
+    assert doctor_widget.diagnosis.mistake == "one unit for classes"
+    doctor_widget.target_shape = "(32, x)"
+    assert "whole numbers" in doctor_widget.problem
+    doctor_widget.target_shape = ""
+    assert doctor_widget.problem == "" and doctor_widget.diagnosis.target_shape is None
+
+
+def test_your_own_model_with_targets(keras):
+    inputs = keras.Input(shape=(6, 2))
+    model = keras.Model(inputs, keras.layers.Dense(4, activation="softmax")(keras.layers.LSTM(3)(inputs)))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    doctor_widget = ShapeDoctor(model=model, data=np.zeros((8, 6, 2)), y=np.eye(4)[np.arange(8) % 4])
+    assert "loss" not in doctor_widget.controls and doctor_widget.target_shape == "(8, 4)"
+    verdict = doctor_widget.diagnosis
+    assert not verdict.ok and verdict.mistake == "one-hot targets with a sparse loss" and verdict.side == "loss"
+    assert "categorical_crossentropy" in doctor_widget.verdict.value and "Or (targets)" in doctor_widget.verdict.value
+
+
+def test_the_doctor_names_a_missing_batch_axis_in_the_widget(keras):
+    model = keras.Sequential([keras.Input(shape=(10, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    doctor_widget = ShapeDoctor(model=model, data_shape="(10, 3)")
+    assert doctor_widget.diagnosis.mistake == "missing batch axis" and "x[None]" in doctor_widget.verdict.value
+
+
+@pytest.mark.parametrize("typed", ["(0, 3)", "(100000000, 100000000, 10)"])
+def test_absurd_shapes_are_explained_not_raised(typed):
+    doctor_widget = ShapeDoctor()
+    doctor_widget.data_shape = typed
+    assert doctor_widget.problem and "Traceback" not in doctor_widget.problem
+
+
 # ErrorGallery
 
 

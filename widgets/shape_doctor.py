@@ -23,13 +23,19 @@ def _pre(text: str) -> str:
     return f'<pre style="white-space:pre-wrap;margin:2px 0;font-size:12px">{html.escape(text)}</pre>'
 
 
+LOSSES = ("mse", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")
+
+
 class ShapeDoctor(CourseWidget):
     """Type a data shape (or pass your array) and choose a model (or pass yours): the doctor
     says whether Keras accepts the data, why not in plain words, the shape to use and the line
-    of code that gets it, and draws the data in front of the model's shape ribbon.
+    of code that gets it, and draws the data in front of the model's shape ribbon. Type a target
+    shape too (or pass ``y=``) and it checks the targets against the model's output and loss,
+    including the mismatches Keras trains on silently.
 
-    ``ShapeDoctor(model=my_model, data=x)`` checks your own model and array; the model controls
-    are then hidden. The typed shape is read as numbers only, never evaluated.
+    ``ShapeDoctor(model=my_model, data=x, y=y)`` checks your own model, array and targets (with
+    the loss your model was compiled with); the model controls are then hidden. Typed shapes are
+    read as numbers only, never evaluated.
     """
 
     data_shape = traitlets.Unicode("(32, 10)", help="the shape of the data, e.g. (32, 10, 1): samples first")
@@ -39,25 +45,31 @@ class ShapeDoctor(CourseWidget):
     units = traitlets.Int(8, help="size of the hidden layer; never has to match the data")
     stateful = traitlets.Bool(False, help="whether the recurrent layer carries its state between batches")
     batch_size = traitlets.Int(4, help="the fixed batch size of a stateful model")
+    target_shape = traitlets.Unicode("", help="the shape of the targets y, e.g. (32, 1); empty to check the data only")
+    loss = traitlets.Unicode("mse", help="the loss the course's model is compiled with when targets are checked")
 
     LIMITS = {"timesteps": (1, 30), "features": (1, 16), "units": (1, 64), "batch_size": (1, 64)}
-    CHOICES = {"layer": shapes.LAYER_KINDS}
-    WATCHED = ("data_shape", "layer", "timesteps", "features", "units", "stateful", "batch_size")
+    CHOICES = {"layer": shapes.LAYER_KINDS, "loss": LOSSES}
+    WATCHED = ("data_shape", "target_shape", "loss", "layer", "timesteps", "features", "units", "stateful", "batch_size")
 
-    def __init__(self, model=None, data=None, **kwargs):
+    def __init__(self, model=None, data=None, y=None, **kwargs):
         super().__init__()
         self.user_model = model
         self.diagnosis = None
         self.report = None
         shape_box = W.Text(description="data shape", continuous_update=False, style={"description_width": "initial"}, layout=W.Layout(width="16em"))
         W.link((self, "data_shape"), (shape_box, "value"))
-        self.controls = {"data_shape": shape_box}
+        target_box = W.Text(description="target shape", placeholder="e.g. (32, 1)", continuous_update=False,
+                            style={"description_width": "initial"}, layout=W.Layout(width="16em"))
+        W.link((self, "target_shape"), (target_box, "value"))
+        self.controls = {"data_shape": shape_box, "target_shape": target_box}
         if model is None:
             self.controls["layer"] = self.menu("layer", "model")
             for name, label in (("timesteps", "timesteps"), ("features", "features"), ("units", "units")):
                 self.controls[name] = self.slider(name, label)
             self.controls["stateful"] = self.checkbox("stateful", "stateful", layout=W.Layout(width="7em"))
             self.controls["batch_size"] = self.slider("batch_size", "stateful batch size")
+            self.controls["loss"] = self.menu("loss", "loss")
         self.verdict = W.HTML()
         self.fix_code = W.HTML()
         self.breakdown = W.HTML()
@@ -67,6 +79,8 @@ class ShapeDoctor(CourseWidget):
         ]
         if data is not None:
             kwargs.setdefault("data_shape", str(tuple(int(size) for size in data.shape)))
+        if y is not None:
+            kwargs.setdefault("target_shape", str(tuple(int(size) for size in getattr(y, "shape", y))))
         self._start(kwargs)
 
     def current_spec(self) -> models.ModelSpec | None:
@@ -81,6 +95,16 @@ class ShapeDoctor(CourseWidget):
             batch_size=self.batch_size if stateful else None,
         )
 
+    def targets(self) -> tuple | None:
+        """The typed target shape (``None`` when the box is empty)."""
+        return doctor.parse_shape(self.target_shape) if self.target_shape.strip() else None
+
+    def _compiled(self, model):
+        """The course's own model, compiled with the chosen loss (a learner's model keeps its own)."""
+        if self.user_model is None and getattr(model, "loss", None) != self.loss:
+            model.compile(optimizer="adam", loss=self.loss)
+        return model
+
     def _update(self):
         if self.user_model is not None:
             self.model = self.user_model
@@ -91,7 +115,9 @@ class ShapeDoctor(CourseWidget):
         self.report = doctor.explore(self.model)
         self.diagnosis = None
         shape = doctor.parse_shape(self.data_shape)
-        result = doctor.diagnose(shape, self.model)
+        target = self.targets()
+        model = self._compiled(self.model) if target is not None else self.model
+        result = doctor.diagnose(shape, model, y=target)
         self.diagnosis = result
         refresh_figure(self.figure, self.report.figure(data_shape=shape, verdict=result))
         self.verdict.value = self._verdict_html(result)
@@ -106,12 +132,22 @@ class ShapeDoctor(CourseWidget):
                 head += f" (it computes on {result.seen_as})"
         else:
             head = f"❌ <b>Keras rejects data of shape {result.data_shape}</b>"
-        lines = [head, f"The model reads batches of <code>{html.escape(str(figures.shape_text(result.expected)))}</code>."]
+        if result.target_shape is not None:
+            head += (f" {'and trains on' if result.ok else 'with'} targets of shape {result.target_shape}"
+                     + (f" (loss: {html.escape(result.loss)})" if result.loss else ""))
+        lines = [head, f"The model reads batches of <code>{html.escape(str(figures.shape_text(result.expected)))}</code>"
+                 + (f" and outputs <code>{html.escape(str(figures.shape_text(result.output_shape)))}</code>" if result.output_shape else "") + "."]
+        if result.mistake:
+            lines.append(f"<b>Mistake:</b> {html.escape(result.mistake)}" + (f" (change the {result.side})" if result.side else ""))
         if result.problem:
             lines.append(_words_html(result.problem))
-        lines.append("<b>Fix:</b> " + _words_html(result.fix.split("\n")[0]))
+        if result.fixes:
+            first, *others = result.fixes
+            lines.append("<b>Fix:</b> " + _words_html(first.action.split("\n")[0]))
+            lines += [f"<b>Or ({html.escape(other.side)}):</b> " + _words_html(other.action.split("\n")[0]) for other in others]
         if result.suggested_shape is not None:
             lines.append(f"<b>Suggested shape:</b> <code>{result.suggested_shape}</code>")
+        lines += [_words_html(note) for note in result.notes]
         return "<br>".join(lines)
 
     def _breakdown_html(self) -> str:
@@ -180,8 +216,9 @@ class ErrorGallery(CourseWidget):
         self.keras_side.value = "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
         doctor_says = [f"<b>The doctor</b><br>{_words_html(doctor.explain_error(error))}" if error is not None else ""]
         if model is not None and setup.data_shape is not None:
-            verdict = doctor.diagnose(setup.data_shape, model)
-            doctor_says.append(f"<br><b>diagnose{setup.data_shape}</b>: {_words_html(verdict.problem)} {_words_html(verdict.fix.splitlines()[0])}")
+            verdict = doctor.diagnose(setup.data_shape, model, y=setup.target_shape)
+            call = f"diagnose({setup.data_shape}" + (f", y={setup.target_shape}" if setup.target_shape else "") + ")"
+            doctor_says.append(f"<br><b>{html.escape(call)}</b>: {_words_html(verdict.problem)} {_words_html(verdict.fix.splitlines()[0])}")
         doctor_says.append("<br><b>The Keras 3 way</b> (runs)" + _pre(setup.fixed))
         self.doctor_side.value = "".join(doctor_says)
         show_message(self.message, "", "info")

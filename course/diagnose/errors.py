@@ -99,8 +99,7 @@ def _ndim(message: str) -> str | None:
         return None
     minimum, want, got, shape = found.groups()
     want, got = int(want), int(got)
-    layer = re.search(r"of layer '?\"?([\w.-]+)", message)
-    name = f"Layer '{layer.group(1)}'" if layer else "This layer"
+    name = "The layer"  # Keras's message names it
     sizes = [part.strip() for part in shape.strip("()[]").split(",") if part.strip()]
     if got > want:
         first = sizes[1] if len(sizes) > 1 else "?"
@@ -163,6 +162,12 @@ def _expected_shape(message: str) -> str | None:
             f"The model expects each batch as ({want}) and got ({got}): the same sizes in another order, so the "
             "axes are swapped (timesteps and features, most often). Put them in the model's order with a transpose, "
             "e.g. `x = np.transpose(x, (0, 2, 1))`; a reshape would give the right shape with the values in the wrong places."
+        )
+    if wanted and len(given) == len(wanted) - 1 and all(w is None or w == g for w, g in zip(wanted[1:], given)):
+        return (
+            f"The model expects each batch as ({want}) and got ({got}): that is the shape of one sample without the batch "
+            "axis Keras puts first. Add it: `x[None]` (the same as `np.expand_dims(x, 0)`) is a batch of one sample. "
+            "If the first number counts samples instead, the model's Input holds it too: build it on one sample's shape."
         )
     squeezed = ""
     if wanted and len(given) == len(wanted) - 1 and wanted[-1] == 1:

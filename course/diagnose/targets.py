@@ -168,7 +168,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
                        "which reads one class number per sample.")
             fixes = [Fix("loss", "Compile with `loss='categorical_crossentropy'`, the loss for one-hot targets.",
                          "model.compile(optimizer=model.optimizer or 'adam', loss='categorical_crossentropy')"),
-                     Fix("targets", "Or turn the targets back into class numbers.", "y = y.argmax(axis=-1)", (target[0], *t[:-1]))]
+                     Fix("targets", "Turn the targets back into class numbers.", "y = y.argmax(axis=-1)", (target[0], *t[:-1]))]
         elif per_step_out and t in ((), (1,)):
             mistake = "per-step outputs, one label per sequence"
             advice, _ = _sequence_head(model)
@@ -192,7 +192,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
                        f"like the output's {units}.")
             fixes = [Fix("loss", "Compile with `loss='sparse_categorical_crossentropy'`, the loss for class numbers.",
                          "model.compile(optimizer=model.optimizer or 'adam', loss='sparse_categorical_crossentropy')"),
-                     Fix("targets", f"Or one-hot the targets: `keras.utils.to_categorical(y, {units})`.",
+                     Fix("targets", f"One-hot the targets: `keras.utils.to_categorical(y, {units})`.",
                          f"y = keras.utils.to_categorical(y.reshape(len(y)), {units})", (target[0], units))]
         elif len(o) >= 2 and len(t) == 1 and t[0] == units and per_step_out:
             mistake = "per-step outputs, one label per sequence"
@@ -203,12 +203,12 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
             mistake = "one output per sequence, a label per step"
             problem = (f"The targets have a label for each of {t[0]} steps, but the model gives one prediction per sequence.")
             fixes = [Fix("model", "Rebuild the model with `return_sequences=True` on its last recurrent layer, so the head predicts every step."),
-                     Fix("targets", "Or keep one label per sequence (the last step's).", "y = y[:, -1]", (target[0], units))]
+                     Fix("targets", "Keep one label per sequence (the last step's).", "y = y[:, -1]", (target[0], units))]
         elif len(t) == len(o) == 1:
             mistake = "class count differs"
             problem = (f"The targets are one-hot for {t[0]} classes but the last layer has {units} units.")
             fixes = [Fix("model", f"Give the last layer one unit per class: `Dense({t[0]}, activation='softmax')`."),
-                     Fix("targets", f"Or, if there really are {units} classes, one-hot the labels with `num_classes={units}`.")]
+                     Fix("targets", f"If there really are {units} classes, one-hot the labels with `num_classes={units}`.")]
         else:
             mistake = "targets do not match the output"
             problem = f"With `{name}`, {words}; the targets must have exactly the output's shape."
@@ -216,7 +216,16 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
         at, ao = _keras_aligned(t, o)
         if at == ao:
             pass
-        elif last_kind not in ("Dense", "TimeDistributed", "Activation", "Dropout") and (not at or at[-1:] == (1,) or len(ao) > len(at)):
+        elif per_step_out and len(o) == len(t) >= 2 and o[-1] == t[-1] and o[0] != t[0]:
+            mistake = "steps differ"
+            problem = (f"The model gives a prediction for each of its {o[0]} input steps, and the targets have {t[0]} steps: a recurrent "
+                       "layer with `return_sequences=True` gives exactly one output per input step.")
+            fixes = [Fix("model", f"For {t[0]} output steps from {o[0]} input steps, use an encoder-decoder: an LSTM without "
+                                  f"`return_sequences`, `keras.layers.RepeatVector({t[0]})`, an LSTM with `return_sequences=True` and a "
+                                  "Dense head."),
+                     Fix("targets", f"Give one target per input step ({o[0]} steps).")]
+        elif last_kind not in ("Dense", "TimeDistributed", "Activation", "Dropout") and (at[-1:] or (1,)) != ao[-1:] \
+                and (not at or at[-1:] == (1,) or len(ao) > len(at)):
             mistake = "missing head"
             head_units = at[-1] if at else 1
             problem = (f"The model ends with a {last_kind} layer whose output is {shape_words(output)}, and the targets are "
@@ -243,7 +252,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
             mistake = "one-hot targets for one unit"
             problem = (f"The targets are one-hot ({at[-1]} columns) but the model ends in one unit for `{name}`.")
             fixes = [Fix("targets", "Give one 0/1 label per sample.", "y = y.argmax(axis=-1)", (target[0],)),
-                     Fix("model", f"Or end with `Dense({at[-1]}, activation='softmax')` and `loss='categorical_crossentropy'`.")]
+                     Fix("model", f"End with `Dense({at[-1]}, activation='softmax')` and `loss='categorical_crossentropy'`.")]
         else:
             mistake = "targets do not match the output"
             problem = f"With `{name}`, {words}: the loss compares them value by value."

@@ -44,7 +44,9 @@ class Diagnosis:
     no reshape helps. ``expected``: the model's input shape (``None`` where any size goes).
     ``seen_as``: the shape Keras computes on after adding or dropping a trailing axis of size 1.
     ``mistake``: the name of the mistake recognised ('' when none). With targets:
-    ``target_shape``, ``output_shape`` (for this data), ``loss`` and ``targets_ok``.
+    ``target_shape``, ``output_shape`` (for this data), ``loss`` and ``targets_ok``. ``code``: the
+    line that arranges the data as ``suggested_shape`` (or cuts a series into windows); the
+    fixes' own code also remakes the model's traced functions where it has already run.
     """
 
     ok: bool
@@ -60,16 +62,12 @@ class Diagnosis:
     loss: str = ""
     targets_ok: bool | None = None
     notes: tuple = field(default_factory=tuple)
+    code: str = ""
 
     @property
     def fix(self) -> str:
         """The fixes in words (the first is the doctor's advice)."""
         return render(self.fixes)
-
-    @property
-    def code(self) -> str:
-        """The code of the first fix that has code ('' when none)."""
-        return next((fix.code for fix in self.fixes if fix.code), "")
 
     @property
     def side(self) -> str:
@@ -321,7 +319,11 @@ def _named(shape, expected, model, stateful, batch_size, ok):
             one = (*one, 1)  # a sequence layer reads (steps, features): each value becomes one step
         rows = Fix("model", f"If the first number, {shape[0]}, counts the samples, rebuild the model on `{input_code(one)}`, "
                             "the shape of one sample (Keras adds the batch axis itself).", "", None)
-        if len(shape) >= 2 and shape[0] >= 100 and len(shape) <= 2:
+        if len(shape) != 2:  # an image or a sequence of its own: one sample
+            return MISSING_BATCH_AXIS, (
+                f"The data {shape} is the shape of one sample, {shape_words(body)}, without the batch axis Keras puts first "
+                "(the number of samples)."), [batch_axis]
+        if shape[0] >= 100:
             return ROWS_IN_INPUT, (
                 f"The model's Input shape {shape_words(body)} is the data's whole shape: it starts with {shape[0]}, the number of rows, "
                 "but the Input shape describes one sample and leaves the samples out."), [rows, batch_axis]
@@ -443,4 +445,15 @@ def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
         notes.append("This model has already run: a fix that changes the number of axes of the data needs its traced functions remade "
                      "(the code does it), or Keras 3 says \"Cannot take the length of shape with unknown rank\".")
     return Diagnosis(ok=ok, problem=problem, fixes=tuple(fixes), suggested_shape=suggested, mistake=mistake,
-                     notes=tuple(notes), **result, **extra)
+                     notes=tuple(notes), code=_data_code(shape, suggested, expected, mistake, fixes), **result, **extra)
+
+
+def _data_code(shape, suggested, expected, mistake, fixes) -> str:
+    """The line that arranges the data (``Diagnosis.code``)."""
+    if suggested is not None:
+        return reshape_code(shape, suggested)[0]
+    if mistake == SERIES:
+        return data.windowing_code(expected[1] if expected[1] is not None else 10)
+    if mistake == STATEFUL_BATCH and fixes and fixes[0].code.count("\n") and not fixes[0].code.startswith("x = x[:"):
+        return fixes[0].code.splitlines()[0]  # the reshape, for samples that also need trimming
+    return ""
