@@ -42,9 +42,12 @@ def ready_lessons() -> list[Lesson]:
 
 def lesson_table_markdown(link_prefix: str = "") -> str:
     """The lesson list as a Markdown table; the README holds exactly this table."""
-    lines = ["| # | lesson | answers | widget |", "| --- | --- | --- | --- |"]
+    from course.colab import colab_url
+
+    lines = ["| # | lesson | answers | widget | open in |", "| --- | --- | --- | --- | --- |"]
     for lesson in LESSONS:
         title = f"[{lesson.title}]({link_prefix}{lesson.notebook})" if lesson.ready else f"{lesson.title} (coming)"
         answers = ", ".join(lesson.questions) or "all"
-        lines.append(f"| {lesson.code} | {title} | {answers} | {lesson.widget} |")
+        colab = f"[Colab]({colab_url(lesson.notebook)})" if lesson.ready else ""
+        lines.append(f"| {lesson.code} | {title} | {answers} | {lesson.widget} | {colab} |")
     return "\n".join(lines)
