@@ -826,6 +826,13 @@ def test_the_doctor_names_a_missing_batch_axis_in_the_widget(keras):
     assert doctor_widget.diagnosis.mistake == "missing batch axis" and "x[None]" in doctor_widget.verdict.value
 
 
+def test_doctor_code_trims_a_stateful_model_to_whole_batches():
+    doctor_widget = ShapeDoctor(data_shape="(30, 10, 1)", stateful=True, batch_size=4)
+    namespace = {}
+    exec(doctor_widget.code(), namespace)  # the trim, then a prediction in whole batches of 4
+    assert namespace["x"].shape == (28, 10, 1)
+
+
 @pytest.mark.parametrize("typed", ["(0, 3)", "(100000000, 100000000, 10)"])
 def test_absurd_shapes_are_explained_not_raised(typed):
     doctor_widget = ShapeDoctor()

@@ -121,7 +121,8 @@ class ShapeDoctor(CourseWidget):
         self.diagnosis = result
         refresh_figure(self.figure, self.report.figure(data_shape=shape, verdict=result))
         self.verdict.value = self._verdict_html(result)
-        self.fix_code.value = _pre(result.code) if result.code else ""
+        shown = result.code or next((fix.code for fix in result.fixes if fix.code), "")
+        self.fix_code.value = _pre(shown) if shown else ""
         self.breakdown.value = self._breakdown_html()
 
     @staticmethod
@@ -166,10 +167,12 @@ class ShapeDoctor(CourseWidget):
         lines.append(models.to_code(spec) if spec is not None else "# model = your model, built on keras.Input\n")
         lines.append(f"x = np.zeros({shape}, 'float32')  # your data")
         result = doctor.diagnose(shape, self.model)
-        if result.code and result.suggested_shape is not None:
-            lines.append(f"{result.code}  # the doctor's fix: {result.suggested_shape}")
+        fix = result.fixes[0] if result.fixes else None
+        applied = fix is not None and fix.side == "data" and bool(fix.code) and fix.shape is not None
+        if applied:
+            lines.append(f"{fix.code}  # the doctor's fix: {fix.shape}")
         batch = result.expected[0]
-        if result.ok or result.suggested_shape is not None:
+        if result.ok or applied:
             lines.append(f"model.predict(x, batch_size={batch or 32}, verbose=0)")
         else:
             lines += ["# No reshape fits this model:"] + [f"# {line}" for line in result.fix.splitlines()]

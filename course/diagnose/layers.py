@@ -13,8 +13,6 @@ import weakref
 
 from course._keras import keras as _keras
 
-from .inputs import all_layers
-
 _TRACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 # Layers that compute along the last axis only.
@@ -110,10 +108,6 @@ def is_convolutional(model) -> bool:
         return False
     inner = getattr(reader, "layer", reader)
     return kind(inner) in CONVOLUTIONS or kind(inner).startswith(("MaxPooling", "AveragePooling"))
-
-
-def recurrent_layers(model) -> list:
-    return [layer for layer in all_layers(model) if kind(layer) in RECURRENT]
 
 
 def last_recurrent(model):

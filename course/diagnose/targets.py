@@ -117,14 +117,12 @@ def _head_code(units: int, activation: str | None = None) -> str:
     return f"keras.layers.Dense({units}{extra})"
 
 
-def _sequence_head(model) -> tuple[str, str]:
-    """(words, code) that make a per-step model give one output per sequence."""
+def _sequence_head(model) -> str:
+    """The words that make a per-step model give one output per sequence."""
     recurrent = layers.last_recurrent(model)
     if recurrent is not None and layers.returns_sequences(recurrent):
-        name = recurrent.name
-        return (f"set `return_sequences=False` on the last recurrent layer ('{name}'), so it gives one output per sequence",
-                "")
-    return ("end the per-step part with `keras.layers.GlobalAveragePooling1D()` (or Flatten) before the head, so there is one output per sequence", "")
+        return f"set `return_sequences=False` on the last recurrent layer ('{recurrent.name}'), so it gives one output per sequence"
+    return "end the per-step part with `keras.layers.GlobalAveragePooling1D()` (or Flatten) before the head, so there is one output per sequence"
 
 
 def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) -> TargetCheck:
@@ -171,7 +169,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
                      Fix("targets", "Turn the targets back into class numbers.", "y = y.argmax(axis=-1)", (target[0], *t[:-1]))]
         elif per_step_out and t in ((), (1,)):
             mistake = "per-step outputs, one label per sequence"
-            advice, _ = _sequence_head(model)
+            advice = _sequence_head(model)
             problem = (f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one label per sequence.")
             fixes = [Fix("model", f"Rebuild the model and {advice}.")]
         elif len(o) == 1 and len(t) >= 1 and t not in ((1,),):
@@ -196,7 +194,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
                          f"y = keras.utils.to_categorical(y.reshape(len(y)), {units})", (target[0], units))]
         elif len(o) >= 2 and len(t) == 1 and t[0] == units and per_step_out:
             mistake = "per-step outputs, one label per sequence"
-            advice, _ = _sequence_head(model)
+            advice = _sequence_head(model)
             problem = (f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one one-hot label per sequence.")
             fixes = [Fix("model", f"Rebuild the model and {advice}.")]
         elif len(o) == 1 and len(t) == 2 and t[-1] == units:
@@ -238,7 +236,7 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
             fixes = [Fix("model", f"Rebuild the model and {head}.")]
         elif per_step_out and len(o) > len(t):
             mistake = "per-step outputs, one label per sequence"
-            advice, _ = _sequence_head(model)
+            advice = _sequence_head(model)
             problem = (f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one target per sequence, "
                        f"{shape_words((None, *t))}.")
             fixes = [Fix("model", f"Rebuild the model and {advice}.")]
