@@ -533,3 +533,16 @@ def test_explain_error_inside_fit_and_predict(keras):
     per_step.compile(optimizer="sgd", loss="categorical_crossentropy")
     error = raise_from(lambda: per_step.fit(np.zeros((8, 5, 2)), np.zeros((8, 3)), epochs=1, verbose=0))
     assert "return_sequences=False" in doctor.explain_error(error)
+
+
+def test_wrappers_and_the_functional_api_in_the_target_check(keras):
+    inputs = keras.Input(shape=(6, 2))
+    hidden = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True), name="both_ways")(inputs)
+    outputs = keras.layers.TimeDistributed(keras.layers.Dense(4, activation="softmax"))(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    verdict = doctor.diagnose((8, 6, 2), model, y=(8,))
+    assert not verdict.ok and not _fits(keras, model, np.zeros((8, 6, 2), "float32"), np.zeros((8,), "float32"))
+    assert verdict.output_shape == (None, 6, 4) and verdict.mistake == "per-step outputs, one label per sequence"
+    assert "'both_ways'" in verdict.fix and verdict.side == "model"
+    assert doctor.diagnose((8, 6, 2), model, y=(8, 6)).ok  # one label per step is what this model is for
