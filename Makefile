@@ -17,8 +17,20 @@ PURE_TESTS ?= tests/test_shapes.py tests/test_data.py tests/test_no_tensorflow.p
 
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+UV := $(VENV)/bin/uv
+RUFF := $(VENV)/bin/ruff
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP := $(VENV)/.stamp-test
+
+# The compatibility tiers: the Keras and widget tests and every lesson, run in their own virtual
+# environments, one with Google Colab's versions (binder/compat/colab.txt) and one with the oldest
+# versions pyproject.toml allows (binder/compat/floors.py).
+COLAB_VENV ?= .venv-colab
+OLDEST_VENV ?= .venv-oldest
+COMPAT_TESTS ?= tests/test_compat.py tests/test_keras_crosscheck.py tests/test_widgets.py notebooks
+COMPAT_PYTEST_ARGS ?= $(COMPAT_TESTS) --nbval-lax -p no:cacheprovider -q
+COLAB_STAMP := $(COLAB_VENV)/.stamp-compat
+OLDEST_STAMP := $(OLDEST_VENV)/.stamp-compat
 
 # TensorFlow reads these at import: together they silence its start-up chatter.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -27,12 +39,15 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test test-pure benchmarks requirements env test-env clean distclean
+.PHONY: help lab test test-pure test-main test-compat test-colab test-oldest lint benchmarks requirements env test-env compat-env check-python clean distclean
 
 help: ## list the targets
 	@echo "make lab         start JupyterLab on lesson 00 (PORT=$(PORT), extra options in LAB_ARGS)"
-	@echo "make test        run every test tier: pure, keras, widgets, notebooks (nbval), browser"
+	@echo "make test        ruff, then every test tier: pure, keras, widgets, notebooks (nbval), browser,"
+	@echo "                 platforms, then the compatibility tiers (Colab's versions, the oldest allowed)"
 	@echo "make test-pure   run the pure shape maths tests only (no TensorFlow, seconds)"
+	@echo "make lint        ruff check and ruff format --check"
+	@echo "make test-compat the compatibility tiers alone (test-colab, test-oldest)"
 	@echo "make benchmarks  run the latency, memory and course-runtime measurements"
 	@echo "make requirements  regenerate binder/requirements.txt from the tested environment"
 	@echo "make clean       remove caches, screenshots and build leftovers (keeps $(VENV))"
@@ -40,7 +55,15 @@ help: ## list the targets
 	@echo
 	@echo "The test command: $(PY) -m pytest $(PYTEST_ARGS)"
 
+# An unsupported Python says so in one line (course/environment.py runs on any Python 3), before
+# anything is built with it.
+CHECK_PYTHON = $(PYTHON) -m course.environment --python-only
+
+check-python:
+	@$(CHECK_PYTHON)
+
 $(PY):
+	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 
 # The runtime: exactly the pins Binder installs, then the course package itself, editable.
@@ -59,10 +82,53 @@ env: $(RUNTIME_STAMP)
 test-env: $(TEST_STAMP)
 
 lab: $(RUNTIME_STAMP)
+	@$(PY) -m course.environment
 	$(VENV)/bin/jupyter lab $(NOTEBOOK) --port=$(PORT) $(ROOT_ARGS) $(LAB_ARGS)
 
-test: $(TEST_STAMP)
+test: lint test-main test-compat
+
+test-main: $(TEST_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+# Colab's set: first the versions Colab has, then the course installed as the lessons' set-up cell
+# installs it there (pip, dependencies included). The freeze before and after is kept so a test can
+# check that nothing Colab imports at kernel start moved; then plotly goes to the course's floor.
+$(COLAB_STAMP): binder/compat/colab.txt binder/compat/tools.txt binder/compat/floors.py pyproject.toml | $(TEST_STAMP)
+	rm -rf $(COLAB_VENV)
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(UV) pip install --python $(COLAB_VENV)/bin/python -r binder/compat/colab.txt
+	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/before-course.txt
+	$(COLAB_VENV)/bin/python -m pip install --disable-pip-version-check -q -e .
+	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/after-course.txt
+	$(PY) binder/compat/floors.py plotly > $(COLAB_VENV)/floor.txt
+	$(UV) pip install --python $(COLAB_VENV)/bin/python -r $(COLAB_VENV)/floor.txt
+	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/tested.txt
+	$(UV) pip install --python $(COLAB_VENV)/bin/python -c $(COLAB_VENV)/tested.txt -r binder/compat/tools.txt
+	@touch $@
+
+# The oldest set: every floor of pyproject.toml (with the [cpu] extra), the course without deps.
+$(OLDEST_STAMP): binder/compat/tools.txt binder/compat/floors.py pyproject.toml | $(TEST_STAMP)
+	rm -rf $(OLDEST_VENV)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(PY) binder/compat/floors.py --extra cpu > $(OLDEST_VENV)/tested.txt
+	$(UV) pip install --python $(OLDEST_VENV)/bin/python -r $(OLDEST_VENV)/tested.txt
+	$(UV) pip install --python $(OLDEST_VENV)/bin/python --no-deps -e .
+	$(UV) pip install --python $(OLDEST_VENV)/bin/python -c $(OLDEST_VENV)/tested.txt -r binder/compat/tools.txt
+	@touch $@
+
+compat-env: $(COLAB_STAMP) $(OLDEST_STAMP)
+
+test-compat: test-colab test-oldest
+
+test-colab: $(COLAB_STAMP)
+	COURSE_COMPAT=colab $(COLAB_VENV)/bin/python -m pytest $(COMPAT_PYTEST_ARGS)
+
+test-oldest: $(OLDEST_STAMP)
+	COURSE_COMPAT=oldest $(OLDEST_VENV)/bin/python -m pytest $(COMPAT_PYTEST_ARGS)
 
 test-pure: $(TEST_STAMP)
 	$(PY) -m pytest $(PURE_TESTS) -p no:cacheprovider -q
@@ -75,7 +141,7 @@ benchmarks: $(TEST_STAMP)
 	done; [ -n "$$found" ] || echo "no benchmark scripts in benchmarks/ yet"
 
 # Reads the installed versions: upgrade in $(VENV), run `make test`, then this (no reinstall first).
-requirements: | $(PY)
+requirements: | $(TEST_STAMP)
 	$(PY) binder/freeze_requirements.py > binder/requirements.txt.new
 	mv binder/requirements.txt.new binder/requirements.txt
 
@@ -84,4 +150,4 @@ clean:
 	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 rm -rf
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COLAB_VENV) $(OLDEST_VENV)
