@@ -55,6 +55,12 @@ def test_notebook_is_committed_clean(lesson):
         assert "Traceback" not in text and '"output_type": "error"' not in text
         if not source(cell).startswith("# NBVAL_CHECK_OUTPUT"):
             assert cell.get("outputs") == [], f"{lesson.notebook}: outputs left in a cell nbval does not check"
+    # Saved widget state carries every figure's data (and, without the course's server, plotly's
+    # whole bundle): megabytes a learner downloads with the lesson and nothing they need.
+    notebook = load(lesson)
+    assert "widgets" not in notebook["metadata"], f"{lesson.notebook}: saved with its widget state"
+    size = (ROOT / lesson.notebook).stat().st_size
+    assert size < 250_000, f"{lesson.notebook}: {size:,} bytes committed"
 
 
 @pytest.mark.parametrize("lesson", ready_lessons(), ids=lambda lesson: lesson.code)
