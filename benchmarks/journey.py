@@ -46,7 +46,6 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402  (the shared driver fails with pytest.fail)
-
 from browser_support import (  # noqa: E402
     COURSE_NETWORK_BUDGET,
     LESSON_NETWORK_BUDGET,
@@ -72,6 +71,7 @@ from browser_support import (  # noqa: E402
     wait_until_run,
     whole_course,
 )
+
 from course.lessons import ready_lessons  # noqa: E402
 
 RESULTS = HERE / "results" / "journey.json"
@@ -178,7 +178,11 @@ def measure_slider(page, moves: int) -> dict:
     latencies, done, misses = [], [], 0
     now, low, high = slider_range(handle)
     # Half the moves one way, half back, starting away from the nearer end of the range.
-    first = "ArrowLeft" if (now is not None and high is not None and low is not None and high - now < now - low) else "ArrowRight"
+    first = (
+        "ArrowLeft"
+        if (now is not None and high is not None and low is not None and high - now < now - low)
+        else "ArrowRight"
+    )
     back = "ArrowLeft" if first == "ArrowRight" else "ArrowRight"
     keys = [first] * (moves // 2) + [back] * (moves - moves // 2)
     for key in keys:
@@ -195,7 +199,11 @@ def measure_slider(page, moves: int) -> dict:
 
     # The drag: a burst of presses the way with more room.
     now, low, high = slider_range(handle)
-    key = "ArrowLeft" if (now is not None and high is not None and low is not None and high - now < now - low) else "ArrowRight"
+    key = (
+        "ArrowLeft"
+        if (now is not None and high is not None and low is not None and high - now < now - low)
+        else "ArrowRight"
+    )
     wait_quiet(page, QUIET_MS)
     page.evaluate(RESET_JS)
     handle.focus()
@@ -239,8 +247,10 @@ def main() -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "reference_figure": "widgets._figure.CourseFigure (plotly FigureWidget, JavaScript over HTTP)",
         "budgets": {
-            "memory_mb": MEMORY_BUDGET / MB, "lesson_network_mb": LESSON_NETWORK_BUDGET / MB,
-            "course_network_mb": COURSE_NETWORK_BUDGET / MB, "latency_p95_ratio": LATENCY_RATIO_BUDGET,
+            "memory_mb": MEMORY_BUDGET / MB,
+            "lesson_network_mb": LESSON_NETWORK_BUDGET / MB,
+            "course_network_mb": COURSE_NETWORK_BUDGET / MB,
+            "latency_p95_ratio": LATENCY_RATIO_BUDGET,
             "drag_settle_ms": DRAG_SETTLE_BUDGET_MS,
         },
         "network_counted": "from lesson 00's loaded notebook page on; websocket payloads decompressed, HTTP as received",
@@ -248,9 +258,11 @@ def main() -> int:
     started = time.monotonic()
     error = None
     journey = None
-    with tempfile.TemporaryDirectory(prefix="journey-") as tmp, journey_lab(
-        pathlib.Path(tmp), extra_notebooks={REFERENCE: [REFERENCE_CELL]}
-    ) as lab, chromium() as browser:
+    with (
+        tempfile.TemporaryDirectory(prefix="journey-") as tmp,
+        journey_lab(pathlib.Path(tmp), extra_notebooks={REFERENCE: [REFERENCE_CELL]}) as lab,
+        chromium() as browser,
+    ):
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -262,7 +274,9 @@ def main() -> int:
             print(f"  {segment.name}: {segment.extra['latency']}", flush=True)
 
         try:
-            whole_course(journey, lessons, then=play, check=lambda s: print(f"{s.name} done in {s.seconds:.0f} s", flush=True))
+            whole_course(
+                journey, lessons, then=play, check=lambda s: print(f"{s.name} done in {s.seconds:.0f} s", flush=True)
+            )
             results["reference"] = measure_reference(page, journey)
         except (Exception, pytest.fail.Exception) as exc:  # report what was measured so far
             error = f"{type(exc).__name__}: {exc}"
@@ -286,10 +300,14 @@ def main() -> int:
         "course_seconds": round(sum(s.seconds for s in course), 1),
         "peak_pss_mb": round(max((s.peak_pss for s in segments), default=0) / MB, 1),
         "max_lesson_network_mb": round(max((s.network for s in course), default=0) / MB, 2),
-        "lesson_p50_ms": percentile(moves, 50), "lesson_p95_ms": percentile(moves, 95),
-        "reference_p50_ms": reference.get("p50_ms"), "reference_p95_ms": reference.get("p95_ms"),
+        "lesson_p50_ms": percentile(moves, 50),
+        "lesson_p95_ms": percentile(moves, 95),
+        "reference_p50_ms": reference.get("p50_ms"),
+        "reference_p95_ms": reference.get("p95_ms"),
         "reference_drag_settle_ms": reference.get("drag_settle_ms"),
-        "max_drag_settle_ms": max((s.extra["latency"].get("drag_settle_ms") or 0 for s in course if "latency" in s.extra), default=None),
+        "max_drag_settle_ms": max(
+            (s.extra["latency"].get("drag_settle_ms") or 0 for s in course if "latency" in s.extra), default=None
+        ),
     }
     if summary["lesson_p95_ms"] and summary["reference_p95_ms"]:
         summary["p95_ratio"] = round(summary["lesson_p95_ms"] / summary["reference_p95_ms"], 2)
@@ -304,6 +322,7 @@ def main() -> int:
         def cell(segment: Segment) -> str:
             value = segment.extra.get("latency", {}).get(column)
             return "-" if value is None else f"{value:.0f}"
+
         return cell
 
     def ratio(segment: Segment) -> str:
@@ -314,18 +333,33 @@ def main() -> int:
     print(f"memory limit: {results.get('memory_limit')}")
     if journey.page_load is not None:
         print(f"JupyterLab's first page load (not counted): {journey.page_load.network / MB:.2f} MB")
-    print(journey_table(segments, {
-        "p50 ms": latency("p50_ms"), "p95 ms": latency("p95_ms"), "p95/ref": ratio, "done p95": latency("done_p95_ms"),
-        "drag ms": latency("drag_settle_ms"), "misses": latency("misses"),
-    }))
-    print(f"reference (bare IntSlider -> CourseFigure): p50 {reference.get('p50_ms')} ms, p95 {ref_p95} ms, "
-          f"done p95 {reference.get('done_p95_ms')} ms, "
-          f"drag settles in {reference.get('drag_settle_ms')} ms")
-    print(f"all lesson moves: p50 {summary['lesson_p50_ms']} ms, p95 {summary['lesson_p95_ms']} ms "
-          f"(ratio {summary.get('p95_ratio', '-')}, budget {LATENCY_RATIO_BUDGET}); slowest drag settles in "
-          f"{summary['max_drag_settle_ms']} ms (budget {DRAG_SETTLE_BUDGET_MS})")
-    print(f"course: {summary['course_network_mb']} MB over the network (budget {COURSE_NETWORK_BUDGET / MB:.0f}), "
-          f"peak {summary['peak_pss_mb']} MB PSS (budget {MEMORY_BUDGET / MB:.0f}), {summary['course_seconds']} s")
+    print(
+        journey_table(
+            segments,
+            {
+                "p50 ms": latency("p50_ms"),
+                "p95 ms": latency("p95_ms"),
+                "p95/ref": ratio,
+                "done p95": latency("done_p95_ms"),
+                "drag ms": latency("drag_settle_ms"),
+                "misses": latency("misses"),
+            },
+        )
+    )
+    print(
+        f"reference (bare IntSlider -> CourseFigure): p50 {reference.get('p50_ms')} ms, p95 {ref_p95} ms, "
+        f"done p95 {reference.get('done_p95_ms')} ms, "
+        f"drag settles in {reference.get('drag_settle_ms')} ms"
+    )
+    print(
+        f"all lesson moves: p50 {summary['lesson_p50_ms']} ms, p95 {summary['lesson_p95_ms']} ms "
+        f"(ratio {summary.get('p95_ratio', '-')}, budget {LATENCY_RATIO_BUDGET}); slowest drag settles in "
+        f"{summary['max_drag_settle_ms']} ms (budget {DRAG_SETTLE_BUDGET_MS})"
+    )
+    print(
+        f"course: {summary['course_network_mb']} MB over the network (budget {COURSE_NETWORK_BUDGET / MB:.0f}), "
+        f"peak {summary['peak_pss_mb']} MB PSS (budget {MEMORY_BUDGET / MB:.0f}), {summary['course_seconds']} s"
+    )
     print(f"wrote {RESULTS.relative_to(HERE.parent)}")
     return 1 if error else 0
 

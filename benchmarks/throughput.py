@@ -27,11 +27,25 @@ def main():
     print(f"{'batch':>6}{'rows/s':>12}{'band':>22}{'s/step':>10}")
     for row in rows:
         low, high = row.band
-        print(f"{row.batch_size:>6}{row.samples_per_second:>12,.0f}{f'{low:,.0f}-{high:,.0f}':>22}{row.seconds_per_step:>10.4f}")
+        print(
+            f"{row.batch_size:>6}{row.samples_per_second:>12,.0f}{f'{low:,.0f}-{high:,.0f}':>22}{row.seconds_per_step:>10.4f}"
+        )
     print(throughput.throughput_statement(rows))
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "throughput.json").write_text(json.dumps([{"batch_size": r.batch_size, "seconds_per_step": list(r.seconds), "samples_per_second": round(r.samples_per_second)} for r in rows], indent=2))
+    (out / "throughput.json").write_text(
+        json.dumps(
+            [
+                {
+                    "batch_size": r.batch_size,
+                    "seconds_per_step": list(r.seconds),
+                    "samples_per_second": round(r.samples_per_second),
+                }
+                for r in rows
+            ],
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

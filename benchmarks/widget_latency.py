@@ -28,14 +28,26 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from widgets import BatchExplorer, ErrorGallery, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer  # noqa: E402
+from widgets import (  # noqa: E402
+    BatchExplorer,
+    ErrorGallery,
+    SequenceExplorer,
+    ShapeDoctor,
+    ShapeExplorer,
+    StatefulExplorer,
+    TrainingLab,
+    UnitsExplorer,
+    WindowExplorer,
+)
 
 HERE = pathlib.Path(__file__).parent
 
 
 def typed_shape(rng: random.Random) -> str:
     """A data shape a learner might type into the ShapeDoctor: 1 to 4 axes."""
-    return str(tuple([rng.randint(1, 64)] + [rng.choice((1, 2, 3, rng.randint(1, 30))) for _ in range(rng.randint(0, 3))]))
+    return str(
+        tuple([rng.randint(1, 64)] + [rng.choice((1, 2, 3, rng.randint(1, 30))) for _ in range(rng.randint(0, 3))])
+    )
 
 
 def random_change(widget, rng: random.Random):
@@ -95,25 +107,37 @@ FACTORIES = {
     "WindowExplorer": lambda: WindowExplorer(series="noisy sine"),  # impossible settings time their message
     "UnitsExplorer": UnitsExplorer,  # runs the real layer over the sequence at every move
     "StatefulExplorer": StatefulExplorer,
-    "ShapeDoctor": lambda: ShapeDoctor(stateful=True),  # typed shapes and model controls; traces the model where axes differ
+    "ShapeDoctor": lambda: ShapeDoctor(
+        stateful=True
+    ),  # typed shapes and model controls; traces the model where axes differ
     "ErrorGallery": ErrorGallery,  # switching set-ups; each runs for real once (the warm-up), then is reused
 }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("widgets", nargs="*", metavar="WIDGET", help=f"widgets to measure (default: all of {', '.join(FACTORIES)})")
-    parser.add_argument("--no-soak", action="store_true", help="only the 200 timed changes: skip the 1,000-change memory soak")
+    parser.add_argument(
+        "widgets", nargs="*", metavar="WIDGET", help=f"widgets to measure (default: all of {', '.join(FACTORIES)})"
+    )
+    parser.add_argument(
+        "--no-soak", action="store_true", help="only the 200 timed changes: skip the 1,000-change memory soak"
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.widgets) - set(FACTORIES))
     if unknown:
         parser.error(f"no widget named {', '.join(unknown)}")
     # one random sequence per widget: the same changes whether it is measured alone or with all
-    results = [measure(FACTORIES[name], random.Random(name), soak=not args.no_soak) for name in args.widgets or FACTORIES]
+    results = [
+        measure(FACTORIES[name], random.Random(name), soak=not args.no_soak) for name in args.widgets or FACTORIES
+    ]
     header = f"{'widget':<17}{'p50 ms':>8}{'p95 ms':>8}{'MB/1000':>9}{'soak p95 first/last':>22}"
     print(header)
     for r in results:
-        soak = f"{r['growth_mb_per_1000']:>9}{r['soak_p95_first_200_ms']:>14} / {r['soak_p95_last_200_ms']}" if "growth_mb_per_1000" in r else ""
+        soak = (
+            f"{r['growth_mb_per_1000']:>9}{r['soak_p95_first_200_ms']:>14} / {r['soak_p95_last_200_ms']}"
+            if "growth_mb_per_1000" in r
+            else ""
+        )
         print(f"{r['widget']:<17}{r['p50_ms']:>8}{r['p95_ms']:>8}{soak}")
     out = HERE / "results"
     out.mkdir(exist_ok=True)

@@ -52,7 +52,15 @@ def race(curves) -> Race:
     laps = []
     for curve in curves:
         epoch = next(i for i, loss in enumerate(curve.val_loss) if loss <= finish)
-        laps.append(Lap(curve.batch_size, epoch + 1, int(curve.updates[epoch]), float(curve.seconds[epoch]), float(curve.val_loss[-1])))
+        laps.append(
+            Lap(
+                curve.batch_size,
+                epoch + 1,
+                int(curve.updates[epoch]),
+                float(curve.seconds[epoch]),
+                float(curve.val_loss[-1]),
+            )
+        )
     winners = {count: min(laps, key=lambda lap: getattr(lap, count)).batch_size for count in COUNTS}
     return Race(float(finish), tuple(laps), winners)
 
@@ -68,7 +76,9 @@ class EqualUpdates:
     val_loss: float
 
 
-def losses_at_equal_updates(split, batch_sizes, updates: int = 60, learning_rate: float = 0.1, seed: int = 0, units: int = 32, n_layers: int = 2) -> list[EqualUpdates]:
+def losses_at_equal_updates(
+    split, batch_sizes, updates: int = 60, learning_rate: float = 0.1, seed: int = 0, units: int = 32, n_layers: int = 2
+) -> list[EqualUpdates]:
     """Train each batch size for exactly ``updates`` updates, from the same starting weights
     (the same ``seed``), on batches dealt from a fresh shuffle every pass over the data. Returns
     one result per batch size, with the optimizer's own update count."""

@@ -25,7 +25,15 @@ class CheatRow:
     example: str
 
 
-def cheat_sheet(n_samples: int = 1000, batch_size: int = 32, features: int = 3, timesteps: int = 10, units: int = 8, epochs: int = 5, series_length: int = 500) -> list[CheatRow]:
+def cheat_sheet(
+    n_samples: int = 1000,
+    batch_size: int = 32,
+    features: int = 3,
+    timesteps: int = 10,
+    units: int = 8,
+    epochs: int = 5,
+    series_length: int = 500,
+) -> list[CheatRow]:
     """One row per number, with an example worked out for these settings."""
     iterations = shapes.iterations_per_epoch(n_samples, batch_size)
     last = n_samples - (iterations - 1) * batch_size
@@ -37,47 +45,67 @@ def cheat_sheet(n_samples: int = 1000, batch_size: int = 32, features: int = 3, 
     kept = n_samples // batch_size * batch_size
     return [
         CheatRow(
-            "samples N", "rows of your data, one example each", "first axis of x and y: `x.shape[0]`",
-            "how many updates an epoch takes; no weight", "iterations per epoch = ceil(N / B)",
+            "samples N",
+            "rows of your data, one example each",
+            "first axis of x and y: `x.shape[0]`",
+            "how many updates an epoch takes; no weight",
+            "iterations per epoch = ceil(N / B)",
             f"N={n_samples}, B={batch_size}: {iterations} iterations, the last with {last} rows",
         ),
         CheatRow(
-            "batch size B", "rows that flow through the model together, one update per batch",
+            "batch size B",
+            "rows that flow through the model together, one update per batch",
             "`model.fit(x, y, batch_size=B)`; fixed only for stateful models: `keras.Input(batch_shape=(B, T, F))`",
-            "updates per epoch, memory per step, gradient noise; no weight", "updates = epochs × ceil(N / B)",
+            "updates per epoch, memory per step, gradient noise; no weight",
+            "updates = epochs × ceil(N / B)",
             f"{epochs} epochs of N={n_samples}: {epochs * iterations} updates",
         ),
         CheatRow(
-            "features F", "values in one sample (in one timestep, for sequences)",
+            "features F",
+            "values in one sample (in one timestep, for sequences)",
             "last axis of x; last number of `keras.Input(shape=(..., F))`",
-            "the rows of the first layer's kernel", "first Dense: F×U + U",
+            "the rows of the first layer's kernel",
+            "first Dense: F×U + U",
             f"F={features}, Dense({units}): {shapes.param_equation('Dense', features, units)}",
         ),
         CheatRow(
-            "timesteps T", "steps in one sequence, read one after the other",
+            "timesteps T",
+            "steps in one sequence, read one after the other",
             "middle axis of (N, T, F); `keras.Input(shape=(T, F))`",
-            "compute time per sample; no weight (a recurrent layer reads any length)", "same parameters for every T",
+            "compute time per sample; no weight (a recurrent layer reads any length)",
+            "same parameters for every T",
             f"LSTM({units}) on F={features}: {lstm} parameters whether T is 1 or {timesteps}",
         ),
         CheatRow(
-            "units U", "size of a layer's output; for recurrent layers, of the hidden state",
-            "`Dense(U)`, `LSTM(U)`: free, unrelated to F", "parameters, capacity and the next layer's input width",
+            "units U",
+            "size of a layer's output; for recurrent layers, of the hidden state",
+            "`Dense(U)`, `LSTM(U)`: free, unrelated to F",
+            "parameters, capacity and the next layer's input width",
             "SimpleRNN: F×U + U×U + U; LSTM: 4 × that; GRU: 3 × (that + U)",
             f"F={features}, U={units}: SimpleRNN {rnn}, LSTM {lstm}, GRU {gru} (Dense {dense})",
         ),
         CheatRow(
-            "epochs E", "passes over the whole data", "`model.fit(..., epochs=E)`", "how long you train; no shape",
-            "updates = E × ceil(N / B)", f"E={epochs}: every sample seen {epochs} times",
+            "epochs E",
+            "passes over the whole data",
+            "`model.fit(..., epochs=E)`",
+            "how long you train; no shape",
+            "updates = E × ceil(N / B)",
+            f"E={epochs}: every sample seen {epochs} times",
         ),
         CheatRow(
-            "window W", "steps cut from a long series to make one sample", "`keras.utils.timeseries_dataset_from_array(..., sequence_length=W)`",
-            "how many samples a series gives, and T", "windows = L − W − h + 1 (h: steps ahead of the target)",
+            "window W",
+            "steps cut from a long series to make one sample",
+            "`keras.utils.timeseries_dataset_from_array(..., sequence_length=W)`",
+            "how many samples a series gives, and T",
+            "windows = L − W − h + 1 (h: steps ahead of the target)",
             f"L={series_length}, W={timesteps}, h=1: {windows} windows of shape ({timesteps}, 1)",
         ),
         CheatRow(
-            "stateful", "the state of row i carries over to row i of the next batch",
+            "stateful",
+            "the state of row i carries over to row i of the next batch",
             "`keras.Input(batch_shape=(B, T, F))`, `LSTM(U, stateful=True)`, `layer.reset_state()`",
-            "the batch size is fixed; N must be a multiple of B; no shuffling", "keep N − (N mod B) samples",
+            "the batch size is fixed; N must be a multiple of B; no shuffling",
+            "keep N − (N mod B) samples",
             f"N={n_samples}, B={batch_size}: keep {kept}, drop {n_samples - kept}",
         ),
     ]
@@ -89,9 +117,19 @@ def _cell(text: str) -> str:
 
 def cheat_sheet_markdown(**settings) -> str:
     """The cheat sheet as one Markdown table."""
-    lines = ["| number | what it is | where it goes in Keras 3 | what it changes | formula | example |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| number | what it is | where it goes in Keras 3 | what it changes | formula | example |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for row in cheat_sheet(**settings):
-        lines.append("| " + " | ".join(_cell(value) for value in (f"**{row.number}**", row.what, row.where, row.changes, row.formula, row.example)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(value)
+                for value in (f"**{row.number}**", row.what, row.where, row.changes, row.formula, row.example)
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 

@@ -9,7 +9,22 @@ import numpy as np
 
 from course import shapes
 
-__all__ = ["example_table", "epoch_order", "epoch_batches", "two_moons", "train_val_split", "count_windows", "make_windows", "keras_windows", "example_series", "SERIES_KINDS", "windowing_code", "legacy_windowing_code", "stateful_layout", "stateful_dropped"]
+__all__ = [
+    "example_table",
+    "epoch_order",
+    "epoch_batches",
+    "two_moons",
+    "train_val_split",
+    "count_windows",
+    "make_windows",
+    "keras_windows",
+    "example_series",
+    "SERIES_KINDS",
+    "windowing_code",
+    "legacy_windowing_code",
+    "stateful_layout",
+    "stateful_dropped",
+]
 
 
 def example_table(n_samples: int = 50, features: int = 3, seed: int = 0):
@@ -159,7 +174,9 @@ def example_series(kind: str = "1..10", length: int | None = None, seed: int = 0
         return (np.sin(2 * np.pi * t / 20) + 0.15 * rng.normal(size=t.shape)).astype("float32")
     if kind == "several features":
         base = np.sin(2 * np.pi * t / 20)
-        return np.stack([base, np.cos(2 * np.pi * t / 20), 0.5 * base + 0.1 * rng.normal(size=t.shape)], axis=1).astype("float32")
+        return np.stack([base, np.cos(2 * np.pi * t / 20), 0.5 * base + 0.1 * rng.normal(size=t.shape)], axis=1).astype(
+            "float32"
+        )
     raise ValueError(f"kind must be one of {SERIES_KINDS}, got {kind!r}.")
 
 

@@ -14,7 +14,26 @@ from course import data, shapes
 from course.models import OUTPUT_NAME as OUTPUT
 from course.models import ModelSpec, layer_table
 
-__all__ = ["shape_text", "network_diagram", "epoch_timeline", "batch_loss_plot", "training_curves", "throughput_plot", "gap_plot", "memory_plot", "sequence_reader", "windows_plot", "hidden_state_heatmap", "weight_matrices", "conveyor_belt", "stateful_continuity", "gradient_plot", "capacity_plot", "shape_ribbon", "timing_band_plot"]
+__all__ = [
+    "shape_text",
+    "network_diagram",
+    "epoch_timeline",
+    "batch_loss_plot",
+    "training_curves",
+    "throughput_plot",
+    "gap_plot",
+    "memory_plot",
+    "sequence_reader",
+    "windows_plot",
+    "hidden_state_heatmap",
+    "weight_matrices",
+    "conveyor_belt",
+    "stateful_continuity",
+    "gradient_plot",
+    "capacity_plot",
+    "shape_ribbon",
+    "timing_band_plot",
+]
 
 # One small template for every course figure: plotly's default template is large, and copying
 # it into a FigureWidget at every slider move costs tens of milliseconds.
@@ -22,14 +41,23 @@ TEMPLATE = dict(
     layout=dict(
         colorway=["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d"],
         font=dict(family="Helvetica, Arial, sans-serif", size=12, color="#333"),
-        paper_bgcolor="white", plot_bgcolor="white", hovermode="closest",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hovermode="closest",
         xaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
         yaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
     )
 )
 
 EDGE_COLOUR = "rgba(120,120,120,0.35)"
-LAYER_COLOURS = {"Input": "#4c78a8", "Dense": "#f58518", "SimpleRNN": "#54a24b", "LSTM": "#54a24b", "GRU": "#54a24b", "output": "#e45756"}
+LAYER_COLOURS = {
+    "Input": "#4c78a8",
+    "Dense": "#f58518",
+    "SimpleRNN": "#54a24b",
+    "LSTM": "#54a24b",
+    "GRU": "#54a24b",
+    "output": "#e45756",
+}
 
 
 def shape_text(shape, batch_size=None) -> str:
@@ -70,7 +98,18 @@ def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: i
             for y1 in columns[index][0]:
                 edge_x += [index - 1, index, None]
                 edge_y += [y0, y1, None]
-    traces = [dict(type="scatter", x=edge_x, y=edge_y, mode="lines", line=dict(color=EDGE_COLOUR, width=1), hoverinfo="skip", showlegend=False, name="weights")]
+    traces = [
+        dict(
+            type="scatter",
+            x=edge_x,
+            y=edge_y,
+            mode="lines",
+            line=dict(color=EDGE_COLOUR, width=1),
+            hoverinfo="skip",
+            showlegend=False,
+            name="weights",
+        )
+    ]
     notes = []
     top = max(len(ys) for ys, _ in columns) / 2 + 0.6
     bottom = -top
@@ -79,29 +118,55 @@ def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: i
         what = "feature" if index == 0 else "unit"
         traces.append(
             dict(
-                type="scatter", x=[index] * len(ys), y=ys, mode="markers", name=row.name,
+                type="scatter",
+                x=[index] * len(ys),
+                y=ys,
+                mode="markers",
+                name=row.name,
                 marker=dict(size=18, color=LAYER_COLOURS[kind], line=dict(color="white", width=1)),
                 hovertext=[f"{row.name}: {size} {what}{'s' if size != 1 else ''}"] * len(ys),
-                hoverinfo="text", showlegend=False,
+                hoverinfo="text",
+                showlegend=False,
             )
         )
         label = "input" if index == 0 else f"{row.name}<br>{row.kind}({row.units})"
         notes.append(dict(x=index, y=top + 0.9, text=f"<b>{label}</b>", showarrow=False))
-        notes.append(dict(x=index, y=top, text=shape_text(row.output_shape, batch_size), showarrow=False, font=dict(family="monospace")))
+        notes.append(
+            dict(
+                x=index,
+                y=top,
+                text=shape_text(row.output_shape, batch_size),
+                showarrow=False,
+                font=dict(family="monospace"),
+            )
+        )
         if cut:
             notes.append(dict(x=index, y=0, text=f"⋮ {size}", showarrow=False, font=dict(size=14)))
         if index == 0:
             notes.append(dict(x=index, y=bottom, text="no weights", showarrow=False, font=dict(size=11)))
         else:
             matrices = "<br>".join(f"{name} {shape}" for name, shape in row.weights.items())
-            notes.append(dict(x=index - 0.5, y=bottom, text=f"{matrices}<br><b>{row.params:,} params</b>", showarrow=False, font=dict(size=11, family="monospace")))
+            notes.append(
+                dict(
+                    x=index - 0.5,
+                    y=bottom,
+                    text=f"{matrices}<br><b>{row.params:,} params</b>",
+                    showarrow=False,
+                    font=dict(size=11, family="monospace"),
+                )
+            )
     batch_words = "any number of rows" if batch_size is None else f"{batch_size} rows at once"
     total = sum(row.params for row in rows)
     layout = dict(
-        title=dict(text=f"{total:,} parameters; each tensor carries a batch axis first ({batch_words})", font=dict(size=14)),
+        title=dict(
+            text=f"{total:,} parameters; each tensor carries a batch axis first ({batch_words})", font=dict(size=14)
+        ),
         xaxis=dict(visible=False, range=[-0.6, len(rows) - 0.4]),
         yaxis=dict(visible=False, range=[-top - 1.4, top + 1.5]),
-        height=420, margin=dict(l=10, r=10, t=50, b=10), annotations=notes, template=TEMPLATE,
+        height=420,
+        margin=dict(l=10, r=10, t=50, b=10),
+        annotations=notes,
+        template=TEMPLATE,
     )
     fig = go.Figure(data=traces, layout=layout)
     return fig
@@ -124,20 +189,54 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
     custom = np.tile(batch_of + 1, (epochs, 1))
     text = (order + 1).astype(str)
     heatmap = dict(
-        type="heatmap", z=z, x=np.arange(1, n_samples + 1), y=[f"epoch {e + 1}" for e in range(epochs)],
-        text=text, customdata=custom, texttemplate="%{text}" if n_samples <= 60 else None,
-        colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]], showscale=False, xgap=1, ygap=4,
-        hovertemplate="%{y}, position %{x}: row %{text}, batch %{customdata}<extra></extra>", name="rows",
+        type="heatmap",
+        z=z,
+        x=np.arange(1, n_samples + 1),
+        y=[f"epoch {e + 1}" for e in range(epochs)],
+        text=text,
+        customdata=custom,
+        texttemplate="%{text}" if n_samples <= 60 else None,
+        colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]],
+        showscale=False,
+        xgap=1,
+        ygap=4,
+        hovertemplate="%{y}, position %{x}: row %{text}, batch %{customdata}<extra></extra>",
+        name="rows",
     )
     outline, notes = [], []
     last_start, last_stop = bounds[-1]
     if last_stop - last_start < batch_size and len(bounds) > 1:
-        outline.append(dict(type="rect", x0=last_start + 0.5, x1=last_stop + 0.5, y0=-0.5, y1=epochs - 0.5, line=dict(color="#e45756", width=3)))
-        notes.append(dict(x=(last_start + last_stop + 1) / 2, y=epochs - 0.5, yanchor="bottom", text=f"last batch: {last_stop - last_start} rows", showarrow=False, font=dict(color="#e45756")))
+        outline.append(
+            dict(
+                type="rect",
+                x0=last_start + 0.5,
+                x1=last_stop + 0.5,
+                y0=-0.5,
+                y1=epochs - 0.5,
+                line=dict(color="#e45756", width=3),
+            )
+        )
+        notes.append(
+            dict(
+                x=(last_start + last_stop + 1) / 2,
+                y=epochs - 0.5,
+                yanchor="bottom",
+                text=f"last batch: {last_stop - last_start} rows",
+                showarrow=False,
+                font=dict(color="#e45756"),
+            )
+        )
     layout = dict(
-        title=dict(text=f"{n_samples} rows in batches of {batch_size}: {len(bounds)} iterations per epoch", font=dict(size=14)),
-        xaxis=dict(title=dict(text="position in the epoch")), yaxis=dict(autorange="reversed"), shapes=outline, annotations=notes,
-        height=140 + 45 * epochs, margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
+        title=dict(
+            text=f"{n_samples} rows in batches of {batch_size}: {len(bounds)} iterations per epoch", font=dict(size=14)
+        ),
+        xaxis=dict(title=dict(text="position in the epoch")),
+        yaxis=dict(autorange="reversed"),
+        shapes=outline,
+        annotations=notes,
+        height=140 + 45 * epochs,
+        margin=dict(l=10, r=10, t=60, b=40),
+        template=TEMPLATE,
     )
     fig = go.Figure(data=[heatmap], layout=layout)
     return fig
@@ -152,12 +251,23 @@ def batch_loss_plot(losses, title: str | None = None) -> go.Figure:
     step = 0
     for epoch, epoch_losses in enumerate(losses):
         xs = list(range(step + 1, step + len(epoch_losses) + 1))
-        fig.add_trace(go.Scatter(x=xs, y=list(epoch_losses), mode="lines+markers", name=f"epoch {epoch + 1}", hovertemplate="update %{x}: loss %{y:.3f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=list(epoch_losses),
+                mode="lines+markers",
+                name=f"epoch {epoch + 1}",
+                hovertemplate="update %{x}: loss %{y:.3f}<extra></extra>",
+            )
+        )
         step += len(epoch_losses)
     fig.update_layout(
         title=dict(text=title or f"loss of each batch: {step} weight updates", font=dict(size=14)),
-        xaxis=dict(title="weight update (iteration)"), yaxis=dict(title="batch loss (mean over its rows)", rangemode="tozero"),
-        height=320, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+        xaxis=dict(title="weight update (iteration)"),
+        yaxis=dict(title="batch loss (mean over its rows)", rangemode="tozero"),
+        height=320,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
     )
     return fig
 
@@ -173,7 +283,9 @@ def training_curves(curves) -> go.Figure:
     the x-axis."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=[title for _, title in CURVE_AXES])
+    fig = make_subplots(
+        rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=[title for _, title in CURVE_AXES]
+    )
     colours = TEMPLATE["layout"]["colorway"]
     for index, curve in enumerate(sorted(curves, key=lambda c: c.batch_size)):
         colour = colours[index % len(colours)]
@@ -182,16 +294,23 @@ def training_curves(curves) -> go.Figure:
             for kind, values, dash in (("train", curve.train_loss, "dash"), ("validation", curve.val_loss, "solid")):
                 fig.add_trace(
                     go.Scatter(
-                        x=xs[key], y=values, mode="lines", line=dict(color=colour, dash=dash),
-                        name=f"batch {curve.batch_size}", legendgroup=str(curve.batch_size),
+                        x=xs[key],
+                        y=values,
+                        mode="lines",
+                        line=dict(color=colour, dash=dash),
+                        name=f"batch {curve.batch_size}",
+                        legendgroup=str(curve.batch_size),
                         showlegend=column == 1 and kind == "validation",
                         hovertemplate=f"batch {curve.batch_size}, {kind}: %{{y:.3f}} at %{{x}}<extra></extra>",
                     ),
-                    row=1, col=column,
+                    row=1,
+                    col=column,
                 )
     fig.update_yaxes(title_text="loss (solid: validation, dashed: training)", row=1, col=1)
     fig.update_xaxes(type="log", row=1, col=2)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.18))
+    fig.update_layout(
+        height=360, margin=dict(l=10, r=10, t=40, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.18)
+    )
     return fig
 
 
@@ -205,16 +324,41 @@ def throughput_plot(measurements) -> go.Figure:
     labels = [str(m.batch_size) for m in rows]
     rates = [m.samples_per_second for m in rows]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(
-        x=labels, y=rates, name="rows per second (median, min-max band)",
-        error_y=dict(type="data", symmetric=False, array=[m.band[1] - r for m, r in zip(rows, rates)], arrayminus=[r - m.band[0] for m, r in zip(rows, rates)]),
-        hovertemplate="batch %{x}: %{y:,.0f} rows/s<extra></extra>",
-    ), secondary_y=False)
-    fig.add_trace(go.Scatter(x=labels, y=[m.seconds_per_step for m in rows], name="seconds per step", mode="lines+markers", hovertemplate="batch %{x}: %{y:.4f} s per step<extra></extra>"), secondary_y=True)
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=rates,
+            name="rows per second (median, min-max band)",
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=[m.band[1] - r for m, r in zip(rows, rates)],
+                arrayminus=[r - m.band[0] for m, r in zip(rows, rates)],
+            ),
+            hovertemplate="batch %{x}: %{y:,.0f} rows/s<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[m.seconds_per_step for m in rows],
+            name="seconds per step",
+            mode="lines+markers",
+            hovertemplate="batch %{x}: %{y:.4f} s per step<extra></extra>",
+        ),
+        secondary_y=True,
+    )
     fig.update_xaxes(title_text="batch size", type="category")
     fig.update_yaxes(title_text="rows per second", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text="seconds per step", secondary_y=True, rangemode="tozero", showgrid=False)
-    fig.update_layout(title=dict(text="one training step on this machine", font=dict(size=14)), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(
+        title=dict(text="one training step on this machine", font=dict(size=14)),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
+        legend=dict(orientation="h", y=-0.25),
+    )
     return fig
 
 
@@ -224,11 +368,33 @@ def gap_plot(summaries) -> go.Figure:
     fig = go.Figure()
     for summary in summaries:
         label = f"batch {summary.batch_size}"
-        fig.add_trace(go.Scatter(x=[label] * len(summary.gaps), y=summary.gaps, mode="markers", marker=dict(size=9, opacity=0.6), name=f"{label}: seeds", hovertemplate="gap %{y:.3f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[label], y=[summary.mean], mode="markers", marker=dict(size=16, symbol="line-ew-open", line=dict(width=3)), error_y=dict(type="data", array=[summary.spread], thickness=2, width=12), name=f"{label}: mean ± spread"))
+        fig.add_trace(
+            go.Scatter(
+                x=[label] * len(summary.gaps),
+                y=summary.gaps,
+                mode="markers",
+                marker=dict(size=9, opacity=0.6),
+                name=f"{label}: seeds",
+                hovertemplate="gap %{y:.3f}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[label],
+                y=[summary.mean],
+                mode="markers",
+                marker=dict(size=16, symbol="line-ew-open", line=dict(width=3)),
+                error_y=dict(type="data", array=[summary.spread], thickness=2, width=12),
+                name=f"{label}: mean ± spread",
+            )
+        )
     fig.update_layout(
-        title=dict(text="generalisation gap across seeds", font=dict(size=14)), yaxis=dict(title="validation − training loss", zeroline=True, zerolinecolor="#999"),
-        height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, showlegend=False,
+        title=dict(text="generalisation gap across seeds", font=dict(size=14)),
+        yaxis=dict(title="validation − training loss", zeroline=True, zerolinecolor="#999"),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
+        showlegend=False,
     )
     return fig
 
@@ -239,13 +405,30 @@ def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
     rows = [shapes.step_memory(widths, b, optimizer_slots=optimizer_slots) for b in batch_sizes]
     labels = [str(b) for b in batch_sizes]
     bars = [
-        dict(type="bar", x=labels, y=[r["parameter_bytes"] / 1024 for r in rows], name="parameters + gradients", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
-        dict(type="bar", x=labels, y=[r["activation_bytes"] / 1024 for r in rows], name="activations kept for the backward pass", hovertemplate="%{y:,.1f} KiB<extra></extra>"),
+        dict(
+            type="bar",
+            x=labels,
+            y=[r["parameter_bytes"] / 1024 for r in rows],
+            name="parameters + gradients",
+            hovertemplate="%{y:,.1f} KiB<extra></extra>",
+        ),
+        dict(
+            type="bar",
+            x=labels,
+            y=[r["activation_bytes"] / 1024 for r in rows],
+            name="activations kept for the backward pass",
+            hovertemplate="%{y:,.1f} KiB<extra></extra>",
+        ),
     ]
     layout = dict(
-        barmode="stack", title=dict(text=f"memory of one training step, widths {list(widths)}", font=dict(size=14)),
-        xaxis=dict(title=dict(text="batch size"), type="category"), yaxis=dict(title=dict(text="KiB (float32)")),
-        height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.25),
+        barmode="stack",
+        title=dict(text=f"memory of one training step, widths {list(widths)}", font=dict(size=14)),
+        xaxis=dict(title=dict(text="batch size"), type="category"),
+        yaxis=dict(title=dict(text="KiB (float32)")),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
+        legend=dict(orientation="h", y=-0.25),
     )
     fig = go.Figure(data=bars, layout=layout)
     return fig
@@ -254,7 +437,9 @@ def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
 # Lessons 04-05: sequences and windows.
 
 
-def sequence_reader(timesteps: int, features: int, units: int, n_samples: int | None = None, layer: str = "LSTM", max_steps: int = 12) -> go.Figure:
+def sequence_reader(
+    timesteps: int, features: int, units: int, n_samples: int | None = None, layer: str = "LSTM", max_steps: int = 12
+) -> go.Figure:
     """What a recurrent layer reads: one sample's ``(timesteps, features)`` grid, one column (a
     timestep's feature vector) per step into the cell, the hidden state of ``units`` values
     carried from step to step. Other samples of the batch stand behind the first one."""
@@ -266,32 +451,117 @@ def sequence_reader(timesteps: int, features: int, units: int, n_samples: int | 
     traces, notes, boxes = [], [], []
     for depth in (2, 1):  # the other samples of the batch, behind
         if n_samples is None or n_samples > depth:
-            boxes.append(dict(type="rect", x0=-0.45 + 0.15 * depth, x1=drawn - 0.55 + 0.15 * depth, y0=-0.45 + 0.15 * depth, y1=features - 0.55 + 0.15 * depth, line=dict(color="#bbbbbb", dash="dot"), fillcolor="rgba(0,0,0,0)", layer="below"))
+            boxes.append(
+                dict(
+                    type="rect",
+                    x0=-0.45 + 0.15 * depth,
+                    x1=drawn - 0.55 + 0.15 * depth,
+                    y0=-0.45 + 0.15 * depth,
+                    y1=features - 0.55 + 0.15 * depth,
+                    line=dict(color="#bbbbbb", dash="dot"),
+                    fillcolor="rgba(0,0,0,0)",
+                    layer="below",
+                )
+            )
     xs = [t for t in range(drawn) for _ in range(features)]
     ys = [f for _ in range(drawn) for f in range(features)]
-    traces.append(dict(type="scatter", x=xs, y=ys, mode="markers+text", name="features", marker=dict(symbol="square", size=26, color="#9ecae1", line=dict(color="#4c78a8", width=1)), text=[f"x{t + 1},{f + 1}" for t, f in zip(xs, ys)], textfont=dict(size=9), hoverinfo="text", hovertext=[f"timestep {t + 1}, feature {f + 1}" for t, f in zip(xs, ys)], showlegend=False))
-    traces.append(dict(type="scatter", x=list(range(drawn)), y=[cell_y] * drawn, mode="markers+text", name="cells", marker=dict(symbol="square", size=40, color="#a1d99b", line=dict(color="#54a24b", width=2)), text=[layer] * drawn, textfont=dict(size=9), hoverinfo="text", hovertext=[f"step {t + 1}: reads {features} value(s), updates the state of {units} values" for t in range(drawn)], showlegend=False))
+    traces.append(
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name="features",
+            marker=dict(symbol="square", size=26, color="#9ecae1", line=dict(color="#4c78a8", width=1)),
+            text=[f"x{t + 1},{f + 1}" for t, f in zip(xs, ys)],
+            textfont=dict(size=9),
+            hoverinfo="text",
+            hovertext=[f"timestep {t + 1}, feature {f + 1}" for t, f in zip(xs, ys)],
+            showlegend=False,
+        )
+    )
+    traces.append(
+        dict(
+            type="scatter",
+            x=list(range(drawn)),
+            y=[cell_y] * drawn,
+            mode="markers+text",
+            name="cells",
+            marker=dict(symbol="square", size=40, color="#a1d99b", line=dict(color="#54a24b", width=2)),
+            text=[layer] * drawn,
+            textfont=dict(size=9),
+            hoverinfo="text",
+            hovertext=[
+                f"step {t + 1}: reads {features} value(s), updates the state of {units} values" for t in range(drawn)
+            ],
+            showlegend=False,
+        )
+    )
     for t in range(drawn):
-        notes.append(dict(x=t, y=cell_y - 0.45, ax=t, ay=features - 0.5, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, text=""))
+        notes.append(
+            dict(
+                x=t,
+                y=cell_y - 0.45,
+                ax=t,
+                ay=features - 0.5,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=2,
+                text="",
+            )
+        )
         if t:
-            notes.append(dict(x=t - 0.3, y=cell_y, ax=t - 0.7, ay=cell_y, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, text=""))
+            notes.append(
+                dict(
+                    x=t - 0.3,
+                    y=cell_y,
+                    ax=t - 0.7,
+                    ay=cell_y,
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    showarrow=True,
+                    arrowhead=2,
+                    text="",
+                )
+            )
             notes.append(dict(x=t - 0.5, y=cell_y + 0.45, text=f"h ({units})", showarrow=False, font=dict(size=10)))
         notes.append(dict(x=t, y=-0.9, text=f"t={t + 1}", showarrow=False, font=dict(size=10)))
     if drawn < timesteps:
         notes.append(dict(x=drawn - 0.4, y=cell_y + 0.8, text=f"… {timesteps - drawn} more steps", showarrow=False))
     notes.append(dict(x=drawn - 0.2, y=cell_y, xanchor="left", text=f"→ last h: ({units},)", showarrow=False))
-    notes.append(dict(x=-0.7, y=(features - 1) / 2, xanchor="right", text=f"{features} feature{'s' if features != 1 else ''}<br>per step", showarrow=False, font=dict(size=11)))
+    notes.append(
+        dict(
+            x=-0.7,
+            y=(features - 1) / 2,
+            xanchor="right",
+            text=f"{features} feature{'s' if features != 1 else ''}<br>per step",
+            showarrow=False,
+            font=dict(size=11),
+        )
+    )
     batch = "batch" if n_samples is None else str(n_samples)
     title = f"input ({batch}, {timesteps}, {features}): {timesteps} recurrent step{'s' if timesteps != 1 else ''}, each reading {features} value{'s' if features != 1 else ''}; {units} units carried along"
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), shapes=boxes, annotations=notes, template=TEMPLATE,
-        xaxis=dict(visible=False, range=[-1.6, drawn + 1.4]), yaxis=dict(visible=False, range=[-1.4, cell_y + 1.2]),
-        height=150 + 45 * (features + 2), margin=dict(l=10, r=10, t=50, b=10),
+        title=dict(text=title, font=dict(size=13)),
+        shapes=boxes,
+        annotations=notes,
+        template=TEMPLATE,
+        xaxis=dict(visible=False, range=[-1.6, drawn + 1.4]),
+        yaxis=dict(visible=False, range=[-1.4, cell_y + 1.2]),
+        height=150 + 45 * (features + 2),
+        margin=dict(l=10, r=10, t=50, b=10),
     )
     return go.Figure(data=traces, layout=layout)
 
 
-def windows_plot(series, window: int, horizon: int = 1, stride: int = 1, batch_size: int = 32, max_windows: int = 30) -> go.Figure:
+def windows_plot(
+    series, window: int, horizon: int = 1, stride: int = 1, batch_size: int = 32, max_windows: int = 30
+) -> go.Figure:
     """The series, and under it every window as a bar over the steps it covers with its target
     marked, coloured by the batch it falls in (the partial last batch included)."""
     values = np.asarray(series, dtype="float64")
@@ -299,7 +569,19 @@ def windows_plot(series, window: int, horizon: int = 1, stride: int = 1, batch_s
     n = data.count_windows(len(first), window, horizon, stride)
     colours = TEMPLATE["layout"]["colorway"]
     steps = np.arange(1, len(first) + 1)
-    traces = [dict(type="scatter", x=steps, y=first, mode="lines+markers", name="series" + ("" if values.ndim == 1 else " (feature 1)"), line=dict(color="#333333"), marker=dict(size=5), xaxis="x", yaxis="y")]
+    traces = [
+        dict(
+            type="scatter",
+            x=steps,
+            y=first,
+            mode="lines+markers",
+            name="series" + ("" if values.ndim == 1 else " (feature 1)"),
+            line=dict(color="#333333"),
+            marker=dict(size=5),
+            xaxis="x",
+            yaxis="y",
+        )
+    ]
     bounds = shapes.batch_bounds(n, batch_size)
     for k, (start, stop) in enumerate(bounds):
         xs, ys, tx, ty = [], [], [], []
@@ -313,16 +595,56 @@ def windows_plot(series, window: int, horizon: int = 1, stride: int = 1, batch_s
             break
         colour = colours[k % len(colours)]
         size = stop - start
-        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=colour, width=8), name=f"batch {k + 1} ({size} window{'s' if size != 1 else ''})", legendgroup=f"b{k}", xaxis="x", yaxis="y2", hoverinfo="skip"))
-        traces.append(dict(type="scatter", x=tx, y=ty, mode="markers", marker=dict(symbol="star", size=11, color=colour, line=dict(color="#333", width=1)), name=f"targets of batch {k + 1}", legendgroup=f"b{k}", showlegend=False, xaxis="x", yaxis="y2", hovertemplate="target at step %{x}<extra></extra>"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=colour, width=8),
+                name=f"batch {k + 1} ({size} window{'s' if size != 1 else ''})",
+                legendgroup=f"b{k}",
+                xaxis="x",
+                yaxis="y2",
+                hoverinfo="skip",
+            )
+        )
+        traces.append(
+            dict(
+                type="scatter",
+                x=tx,
+                y=ty,
+                mode="markers",
+                marker=dict(symbol="star", size=11, color=colour, line=dict(color="#333", width=1)),
+                name=f"targets of batch {k + 1}",
+                legendgroup=f"b{k}",
+                showlegend=False,
+                xaxis="x",
+                yaxis="y2",
+                hovertemplate="target at step %{x}<extra></extra>",
+            )
+        )
     shown = min(n, max_windows)
     note = "" if n <= max_windows else f" (first {max_windows} drawn)"
     layout = dict(
-        title=dict(text=f"{n} windows of {window} steps, target {horizon} step{'s' if horizon != 1 else ''} ahead, stride {stride}: {len(bounds)} batch{'es' if len(bounds) != 1 else ''} of up to {batch_size}{note}", font=dict(size=13)),
+        title=dict(
+            text=f"{n} windows of {window} steps, target {horizon} step{'s' if horizon != 1 else ''} ahead, stride {stride}: {len(bounds)} batch{'es' if len(bounds) != 1 else ''} of up to {batch_size}{note}",
+            font=dict(size=13),
+        ),
         xaxis=dict(title="time step (from 1)", dtick=1 if len(first) <= 30 else None, anchor="y2"),
         yaxis=dict(domain=[0.68, 1], title="value"),
-        yaxis2=dict(domain=[0, 0.62], title="window", tickmode="array", tickvals=[-i for i in range(0, shown, 1 if shown <= 15 else 5)], ticktext=[str(i + 1) for i in range(0, shown, 1 if shown <= 15 else 5)], range=[-shown + 0.5, 0.8]),
-        height=300 + 14 * shown, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE, legend=dict(orientation="h", y=-0.12),
+        yaxis2=dict(
+            domain=[0, 0.62],
+            title="window",
+            tickmode="array",
+            tickvals=[-i for i in range(0, shown, 1 if shown <= 15 else 5)],
+            ticktext=[str(i + 1) for i in range(0, shown, 1 if shown <= 15 else 5)],
+            range=[-shown + 0.5, 0.8],
+        ),
+        height=300 + 14 * shown,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
+        legend=dict(orientation="h", y=-0.12),
     )
     return go.Figure(data=traces, layout=layout)
 
@@ -336,14 +658,25 @@ def hidden_state_heatmap(states, layer: str = "LSTM") -> go.Figure:
     states = np.asarray(states)
     timesteps, units = states.shape
     trace = dict(
-        type="heatmap", z=states.T, x=np.arange(1, timesteps + 1), y=np.arange(1, units + 1), colorscale="RdBu", zmid=0,
-        colorbar=dict(title=dict(text="value"), thickness=12), name="hidden state",
+        type="heatmap",
+        z=states.T,
+        x=np.arange(1, timesteps + 1),
+        y=np.arange(1, units + 1),
+        colorscale="RdBu",
+        zmid=0,
+        colorbar=dict(title=dict(text="value"), thickness=12),
+        name="hidden state",
         hovertemplate="step %{x}, unit %{y}: %{z:.3f}<extra></extra>",
     )
     layout = dict(
-        title=dict(text=f"the {layer}'s hidden state: {units} numbers after each of the {timesteps} steps", font=dict(size=13)),
-        xaxis=dict(title=dict(text="timestep")), yaxis=dict(title=dict(text="unit"), autorange="reversed"),
-        height=min(520, 180 + 6 * units), margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+        title=dict(
+            text=f"the {layer}'s hidden state: {units} numbers after each of the {timesteps} steps", font=dict(size=13)
+        ),
+        xaxis=dict(title=dict(text="timestep")),
+        yaxis=dict(title=dict(text="unit"), autorange="reversed"),
+        height=min(520, 180 + 6 * units),
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
     )
     fig = go.Figure(data=[trace], layout=layout)
     return fig
@@ -362,18 +695,54 @@ def weight_matrices(layer: str, features: int, units: int) -> go.Figure:
     for name, shape in shapes_by_name.items():
         rows = shape[0] if len(shape) == 2 else 1
         for gate in range(g):
-            boxes.append(dict(type="rect", x0=gate * units, x1=(gate + 1) * units, y0=-top - rows, y1=-top, line=dict(color="white", width=1), fillcolor=colours[gate % len(colours)], opacity=0.75))
-        notes.append(dict(x=-0.5, y=-top - rows / 2, xanchor="right", text=f"{name} {shape}", showarrow=False, font=dict(family="monospace", size=11)))
+            boxes.append(
+                dict(
+                    type="rect",
+                    x0=gate * units,
+                    x1=(gate + 1) * units,
+                    y0=-top - rows,
+                    y1=-top,
+                    line=dict(color="white", width=1),
+                    fillcolor=colours[gate % len(colours)],
+                    opacity=0.75,
+                )
+            )
+        notes.append(
+            dict(
+                x=-0.5,
+                y=-top - rows / 2,
+                xanchor="right",
+                text=f"{name} {shape}",
+                showarrow=False,
+                font=dict(family="monospace", size=11),
+            )
+        )
         top += rows + gap
     names = shapes._GATE_NAMES.get(layer, ("units",))
     for gate, label in enumerate(names):
         notes.append(dict(x=(gate + 0.5) * units, y=gap * 0.5, text=label, showarrow=False, font=dict(size=11)))
-    extent = dict(type="scatter", x=[0, g * units], y=[0, -top], mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False, name="extent")
+    extent = dict(
+        type="scatter",
+        x=[0, g * units],
+        y=[0, -top],
+        mode="markers",
+        marker=dict(opacity=0),
+        hoverinfo="skip",
+        showlegend=False,
+        name="extent",
+    )
     layout = dict(
-        title=dict(text=f"{layer}({units}) on {features} feature(s): {shapes.layer_params(layer, features, units):,} weights, to scale", font=dict(size=13)),
-        shapes=boxes, annotations=notes, template=TEMPLATE,
-        xaxis=dict(visible=False, range=[-0.45 * g * units, g * units * 1.02]), yaxis=dict(visible=False, scaleanchor="x", range=[-top - 1, gap * 1.5]),
-        height=340, margin=dict(l=10, r=10, t=50, b=10),
+        title=dict(
+            text=f"{layer}({units}) on {features} feature(s): {shapes.layer_params(layer, features, units):,} weights, to scale",
+            font=dict(size=13),
+        ),
+        shapes=boxes,
+        annotations=notes,
+        template=TEMPLATE,
+        xaxis=dict(visible=False, range=[-0.45 * g * units, g * units * 1.02]),
+        yaxis=dict(visible=False, scaleanchor="x", range=[-top - 1, gap * 1.5]),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=10),
     )
     return go.Figure(data=[extent], layout=layout)
 
@@ -395,21 +764,56 @@ def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None) -> 
     streams = (positions % batch_size).reshape(n_batches, batch_size)
     text = [[f"{placed[k, i, 0] + 1}–{placed[k, i, -1] + 1}" for k in range(n_batches)] for i in range(batch_size)]
     colours = TEMPLATE["layout"]["colorway"]
-    scale = [[j / max(batch_size - 1, 1), colours[j % len(colours)]] for j in range(batch_size)] if batch_size > 1 else [[0, colours[0]], [1, colours[0]]]
+    scale = (
+        [[j / max(batch_size - 1, 1), colours[j % len(colours)]] for j in range(batch_size)]
+        if batch_size > 1
+        else [[0, colours[0]], [1, colours[0]]]
+    )
     heatmap = dict(
-        type="heatmap", z=streams.T, x=[f"batch {k + 1}" for k in range(n_batches)], y=[f"row {i + 1}" for i in range(batch_size)],
-        text=text, texttemplate="%{text}" if n_batches * batch_size <= 120 else None, colorscale=scale, zmin=0, zmax=max(batch_size - 1, 1),
-        showscale=False, xgap=2, ygap=2, name="chunks", hovertemplate="%{y} of %{x}: steps %{text}<extra></extra>",
+        type="heatmap",
+        z=streams.T,
+        x=[f"batch {k + 1}" for k in range(n_batches)],
+        y=[f"row {i + 1}" for i in range(batch_size)],
+        text=text,
+        texttemplate="%{text}" if n_batches * batch_size <= 120 else None,
+        colorscale=scale,
+        zmin=0,
+        zmax=max(batch_size - 1, 1),
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        name="chunks",
+        hovertemplate="%{y} of %{x}: steps %{text}<extra></extra>",
     )
     dropped = n_steps - layout.size
     continuous = stateful_continuity(placed)
-    words = "each row continues where it left off" if continuous else "rows jump between streams: the carried state is wrong"
-    notes = [dict(x=1, xref="paper", xanchor="right", y=-0.5, yref="y", yanchor="top", showarrow=False, font=dict(size=11),
-                  text=f"then <b>reset_state()</b> before the next epoch · {dropped} step{'s' if dropped != 1 else ''} at the end dropped")]
+    words = (
+        "each row continues where it left off"
+        if continuous
+        else "rows jump between streams: the carried state is wrong"
+    )
+    notes = [
+        dict(
+            x=1,
+            xref="paper",
+            xanchor="right",
+            y=-0.5,
+            yref="y",
+            yanchor="top",
+            showarrow=False,
+            font=dict(size=11),
+            text=f"then <b>reset_state()</b> before the next epoch · {dropped} step{'s' if dropped != 1 else ''} at the end dropped",
+        )
+    ]
     layout_dict = dict(
-        title=dict(text=f"{batch_size} streams × {n_batches} batches of {timesteps} steps: {words}", font=dict(size=13)),
-        annotations=notes, yaxis=dict(autorange="reversed"), template=TEMPLATE,
-        height=170 + 34 * batch_size, margin=dict(l=10, r=10, t=50, b=50),
+        title=dict(
+            text=f"{batch_size} streams × {n_batches} batches of {timesteps} steps: {words}", font=dict(size=13)
+        ),
+        annotations=notes,
+        yaxis=dict(autorange="reversed"),
+        template=TEMPLATE,
+        height=170 + 34 * batch_size,
+        margin=dict(l=10, r=10, t=50, b=50),
     )
     return go.Figure(data=[heatmap], layout=layout_dict)
 
@@ -421,25 +825,51 @@ def stateful_continuity(placed) -> bool:
     return bool(np.all(placed[1:, :, 0] == placed[:-1, :, -1] + 1))
 
 
-def gradient_plot(gradients: dict, title: str = "how much the final output depends on the input at each step") -> go.Figure:
+def gradient_plot(
+    gradients: dict, title: str = "how much the final output depends on the input at each step"
+) -> go.Figure:
     """``|d output / d x_t|`` against the timestep, one line per labelled run, on a log scale."""
-    traces = [dict(type="scatter", x=np.arange(1, len(g) + 1), y=np.asarray(g), mode="lines+markers", name=label) for label, g in gradients.items()]
+    traces = [
+        dict(type="scatter", x=np.arange(1, len(g) + 1), y=np.asarray(g), mode="lines+markers", name=label)
+        for label, g in gradients.items()
+    ]
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="timestep")),
-        yaxis=dict(title=dict(text="|d output / d input|"), type="log"), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+        title=dict(text=title, font=dict(size=13)),
+        xaxis=dict(title=dict(text="timestep")),
+        yaxis=dict(title=dict(text="|d output / d input|"), type="log"),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)
 
 
-def capacity_plot(final_losses: dict, noise_floor: float | None = None, title: str = "validation loss against units") -> go.Figure:
+def capacity_plot(
+    final_losses: dict, noise_floor: float | None = None, title: str = "validation loss against units"
+) -> go.Figure:
     """The final validation loss for each number of units, with the noise floor if known."""
     units = list(final_losses)
-    traces = [dict(type="scatter", x=units, y=list(final_losses.values()), mode="lines+markers", name="validation loss")]
+    traces = [
+        dict(type="scatter", x=units, y=list(final_losses.values()), mode="lines+markers", name="validation loss")
+    ]
     if noise_floor is not None:
-        traces.append(dict(type="scatter", x=[units[0], units[-1]], y=[noise_floor] * 2, mode="lines", line=dict(dash="dot"), name="noise floor"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[units[0], units[-1]],
+                y=[noise_floor] * 2,
+                mode="lines",
+                line=dict(dash="dot"),
+                name="noise floor",
+            )
+        )
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="units"), type="log", tickvals=units),
-        yaxis=dict(title=dict(text="validation MSE")), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+        title=dict(text=title, font=dict(size=13)),
+        xaxis=dict(title=dict(text="units"), type="log", tickvals=units),
+        yaxis=dict(title=dict(text="validation MSE")),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)
 
@@ -465,41 +895,108 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
         else:
             colour = LAYER_COLOURS.get(kind, "#9d755d") if index < len(stages) - 1 else LAYER_COLOURS["output"]
         edge = dict(color=colour, width=3, dash="dot") if kind == "data" else dict(width=0)
-        blocks.append(dict(type="rect", x0=index - 0.4, x1=index + 0.4, y0=-half, y1=half, fillcolor=colour, opacity=0.35, line=edge))
+        blocks.append(
+            dict(
+                type="rect",
+                x0=index - 0.4,
+                x1=index + 0.4,
+                y0=-half,
+                y1=half,
+                fillcolor=colour,
+                opacity=0.35,
+                line=edge,
+            )
+        )
         count = "" if kind in ("data", "Input") else f"<br>{params:,} params"
         if kind == "data" and verdict is not None:
             seen = getattr(verdict, "seen_as", None)
-            count = f"<br>Keras reads {seen}" if seen and tuple(seen) != tuple(shape) else ("" if verdict.ok else "<br>rejected")
-        notes.append(dict(x=index, y=0, text=f"<b>{name}</b><br>{kind}<br>{shape_text(shape)}{count}", showarrow=False, font=dict(size=11)))
-        hover_text.append(f"{name} ({kind}): {shape_text(shape)}" + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else "")))
+            count = (
+                f"<br>Keras reads {seen}"
+                if seen and tuple(seen) != tuple(shape)
+                else ("" if verdict.ok else "<br>rejected")
+            )
+        notes.append(
+            dict(
+                x=index,
+                y=0,
+                text=f"<b>{name}</b><br>{kind}<br>{shape_text(shape)}{count}",
+                showarrow=False,
+                font=dict(size=11),
+            )
+        )
+        hover_text.append(
+            f"{name} ({kind}): {shape_text(shape)}"
+            + (f"<br>{equation}" if equation else (f"<br>{params:,} parameters" if params else ""))
+        )
     count = len(stages)
     traces = [
-        dict(type="scatter", x=[x for i in range(1, count) for x in (i - 0.6, i - 0.4, None)], y=[y for _ in range(1, count) for y in (0, 0, None)],
-             mode="lines", line=dict(color="#999999", width=2), hoverinfo="skip", showlegend=False, name="flow"),
-        dict(type="scatter", x=list(range(count)), y=[0] * count, mode="markers", marker=dict(size=1, opacity=0), hovertext=hover_text, hoverinfo="text", showlegend=False, name="tensors"),
+        dict(
+            type="scatter",
+            x=[x for i in range(1, count) for x in (i - 0.6, i - 0.4, None)],
+            y=[y for _ in range(1, count) for y in (0, 0, None)],
+            mode="lines",
+            line=dict(color="#999999", width=2),
+            hoverinfo="skip",
+            showlegend=False,
+            name="flow",
+        ),
+        dict(
+            type="scatter",
+            x=list(range(count)),
+            y=[0] * count,
+            mode="markers",
+            marker=dict(size=1, opacity=0),
+            hovertext=hover_text,
+            hoverinfo="text",
+            showlegend=False,
+            name="tensors",
+        ),
     ]
     title = f"{report.name}: {report.total:,} parameters (Keras's count_params(): {report.keras_total:,})"
     if verdict is not None:
         title += " · your data " + ("fits" if verdict.ok else "does not fit")
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), shapes=blocks, annotations=notes,
-        xaxis=dict(visible=False, range=[-0.55, count - 0.45]), yaxis=dict(visible=False, range=[-1.1, 1.1]),
-        height=260, margin=dict(l=10, r=10, t=40, b=10), template=TEMPLATE,
+        title=dict(text=title, font=dict(size=13)),
+        shapes=blocks,
+        annotations=notes,
+        xaxis=dict(visible=False, range=[-0.55, count - 0.45]),
+        yaxis=dict(visible=False, range=[-1.1, 1.1]),
+        height=260,
+        margin=dict(l=10, r=10, t=40, b=10),
+        template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)
 
 
-def timing_band_plot(band, title: str = "milliseconds per training step: every round, and the band from fastest to slowest") -> go.Figure:
+def timing_band_plot(
+    band, title: str = "milliseconds per training step: every round, and the band from fastest to slowest"
+) -> go.Figure:
     """One column of points per unit count (one point per round) over its min-max band."""
     units = list(band.rounds)
     traces = [
-        dict(type="bar", x=[str(u) for u in units], y=[1000 * (band.slowest(u) - band.fastest(u)) for u in units],
-             base=[1000 * band.fastest(u) for u in units], marker=dict(color="rgba(49,130,189,0.25)"), name="fastest to slowest round"),
-        dict(type="scatter", x=[str(u) for u in units for _ in band.rounds[u]], y=[1000 * s for u in units for s in band.rounds[u]],
-             mode="markers", marker=dict(color="#3182bd"), name="one round (median of its steps)"),
+        dict(
+            type="bar",
+            x=[str(u) for u in units],
+            y=[1000 * (band.slowest(u) - band.fastest(u)) for u in units],
+            base=[1000 * band.fastest(u) for u in units],
+            marker=dict(color="rgba(49,130,189,0.25)"),
+            name="fastest to slowest round",
+        ),
+        dict(
+            type="scatter",
+            x=[str(u) for u in units for _ in band.rounds[u]],
+            y=[1000 * s for u in units for s in band.rounds[u]],
+            mode="markers",
+            marker=dict(color="#3182bd"),
+            name="one round (median of its steps)",
+        ),
     ]
     layout = dict(
-        title=dict(text=title, font=dict(size=13)), xaxis=dict(title=dict(text="units")),
-        yaxis=dict(title=dict(text="ms per step")), height=340, margin=dict(l=10, r=10, t=50, b=40), template=TEMPLATE,
+        title=dict(text=title, font=dict(size=13)),
+        xaxis=dict(title=dict(text="units")),
+        yaxis=dict(title=dict(text="ms per step")),
+        height=340,
+        margin=dict(l=10, r=10, t=50, b=40),
+        template=TEMPLATE,
     )
     return go.Figure(data=traces, layout=layout)

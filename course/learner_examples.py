@@ -33,7 +33,10 @@ def _widths(widths) -> tuple[int, ...]:
 def _layers(widths, first_kwargs: dict):
     keras = _keras()
     *hidden, outputs = widths[1:]
-    layers = [keras.layers.Dense(units, activation="relu", name=f"hidden_{i}", **(first_kwargs if i == 1 else {})) for i, units in enumerate(hidden, start=1)]
+    layers = [
+        keras.layers.Dense(units, activation="relu", name=f"hidden_{i}", **(first_kwargs if i == 1 else {}))
+        for i, units in enumerate(hidden, start=1)
+    ]
     layers.append(keras.layers.Dense(outputs, name="output", **(first_kwargs if not hidden else {})))
     return layers
 
@@ -80,7 +83,15 @@ def _steps_seen():
     return StepsSeen()
 
 
-def fit_steps(model, rows: int, batch_size: int | None = None, epochs: int = 1, steps_per_epoch: int | None = None, seed: int = 0, verbose: int = 0) -> FitSteps:
+def fit_steps(
+    model,
+    rows: int,
+    batch_size: int | None = None,
+    epochs: int = 1,
+    steps_per_epoch: int | None = None,
+    seed: int = 0,
+    verbose: int = 0,
+) -> FitSteps:
     """Train ``model`` on ``rows`` rows of random data and report the progress bar's step count
     (the same ``params["steps"]`` the bar reads) and the updates made. ``verbose=1`` shows the bar."""
     keras = _keras()
@@ -91,5 +102,14 @@ def fit_steps(model, rows: int, batch_size: int | None = None, epochs: int = 1, 
     loss = "sparse_categorical_crossentropy" if outputs > 1 else "mse"
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss)
     seen = _steps_seen()
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False, verbose=verbose, callbacks=[seen])
+    model.fit(
+        x,
+        y,
+        batch_size=batch_size,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        shuffle=False,
+        verbose=verbose,
+        callbacks=[seen],
+    )
     return FitSteps(rows, batch_size or 32, epochs, int(seen.steps), int(model.optimizer.iterations.numpy()))

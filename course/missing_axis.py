@@ -57,5 +57,7 @@ def try_call(model, x) -> CallOutcome:
             call_shape = tuple(model(x).shape)
             predict_shape = tuple(model.predict(x, verbose=0).shape)
         except Exception as exc:  # noqa: BLE001 - the refusal is the finding
-            return CallOutcome(x.shape, model_input, None, None, len(caught), type(exc).__name__, expected_shape_sentence(str(exc)))
+            return CallOutcome(
+                x.shape, model_input, None, None, len(caught), type(exc).__name__, expected_shape_sentence(str(exc))
+            )
     return CallOutcome(x.shape, model_input, call_shape, predict_shape, len(caught), None, None)

@@ -56,8 +56,7 @@ class ModelSpec:
         if self.recurrent:
             if self.timesteps is None:
                 raise ValueError(
-                    f"A {self.layer} layer reads sequences: give timesteps, the number of steps "
-                    "in each sequence."
+                    f"A {self.layer} layer reads sequences: give timesteps, the number of steps in each sequence."
                 )
             shapes.check_size("timesteps", self.timesteps)
         else:
@@ -67,9 +66,7 @@ class ModelSpec:
                     "network here reads one row of features per sample."
                 )
             if self.return_sequences or self.stateful:
-                raise ValueError(
-                    "return_sequences and stateful are options of recurrent layers, not of Dense."
-                )
+                raise ValueError("return_sequences and stateful are options of recurrent layers, not of Dense.")
         if self.stateful and self.batch_size is None:
             raise ValueError(
                 "A stateful layer hands its state from one batch to the next, row by row, so "
@@ -213,7 +210,9 @@ def legacy_code(spec: ModelSpec, input_argument: str = "input_shape") -> str:
     if input_argument not in ("input_shape", "input_dim"):
         raise ValueError("input_argument is input_shape or input_dim, the two Keras 2 spellings of the input.")
     if input_argument == "input_dim" and (spec.recurrent or spec.batch_size is not None):
-        raise ValueError("input_dim= gives one number of features: it only spells a Dense model's input without a batch size.")
+        raise ValueError(
+            "input_dim= gives one number of features: it only spells a Dense model's input without a batch size."
+        )
     lines = [
         legacy_header(spec, input_argument),
         "from keras.models import Sequential",

@@ -38,8 +38,7 @@ def check_size(name: str, value, minimum: int = 1) -> int:
     if value < minimum:
         if minimum == 1:
             raise ValueError(
-                f"{name} must be at least 1, got {value}: a layer or a data set of size "
-                f"{value} has nothing in it."
+                f"{name} must be at least 1, got {value}: a layer or a data set of size {value} has nothing in it."
             )
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
     return int(value)

@@ -54,11 +54,15 @@ def _network(widths, seed: int):
         layers.append(keras.layers.Dense(units, activation="relu", name=f"hidden_{index}"))
     layers.append(keras.layers.Dense(widths[-1], name="output"))
     model = keras.Sequential(layers, name="throughput_model")
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=keras.losses.BinaryCrossentropy(from_logits=True)
+    )
     return model
 
 
-def time_training_steps(batch_sizes=BATCH_SIZES, widths=WIDTHS, rounds: int = 3, steps: int = 3, seed: int = 0) -> list[StepTiming]:
+def time_training_steps(
+    batch_sizes=BATCH_SIZES, widths=WIDTHS, rounds: int = 3, steps: int = 3, seed: int = 0
+) -> list[StepTiming]:
     """Time single training steps at each batch size on this machine.
 
     Every batch size is run once untimed first (tracing). Then ``rounds`` rounds each time
@@ -127,7 +131,10 @@ def throughput_statement(timings, within: float = 0.8) -> str:
         f"{best.samples_per_second / first.samples_per_second:,.0f}× as many. "
     )
     if found.still_climbing:
-        return text + "The largest batch measured was still clearly faster than the one before: this range did not reach the flat part."
+        return (
+            text
+            + "The largest batch measured was still clearly faster than the one before: this range did not reach the flat part."
+        )
     if knee is not best:
         text += (
             f"Batch {knee.batch_size} already reached {knee.samples_per_second / best.samples_per_second:.0%} of the best rate: "
@@ -137,5 +144,7 @@ def throughput_statement(timings, within: float = 0.8) -> str:
         sizes = ", ".join(str(b) for b in found.slower_beyond)
         text += f"Batch {sizes} ran fewer rows per second than batch {best.batch_size} in every round: larger is slower there, not only flat."
     elif best is not rows[-1]:
-        text += f"The larger batches' bands overlap batch {best.batch_size}'s: no gain, and no slowdown beyond the noise."
+        text += (
+            f"The larger batches' bands overlap batch {best.batch_size}'s: no gain, and no slowdown beyond the noise."
+        )
     return text.strip()

@@ -16,7 +16,15 @@ from course import data, shapes
 from course._keras import keras as _keras
 from course.models import ModelSpec, build
 
-__all__ = ["EpochRun", "run_epochs", "batch_losses", "GradientCheck", "gradient_check", "flat_gradient", "compile_model"]
+__all__ = [
+    "EpochRun",
+    "run_epochs",
+    "batch_losses",
+    "GradientCheck",
+    "gradient_check",
+    "flat_gradient",
+    "compile_model",
+]
 
 
 DEFAULT_UNITS = 8
@@ -106,8 +114,13 @@ def run_epochs(
     for epoch_rows in order:
         recorder = _recorder()
         model.fit(
-            X[epoch_rows], y[epoch_rows], batch_size=batch_size, epochs=1, shuffle=False,
-            verbose=0, callbacks=[recorder],
+            X[epoch_rows],
+            y[epoch_rows],
+            batch_size=batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=0,
+            callbacks=[recorder],
         )
         batches = data.epoch_batches(epoch_rows, batch_size)
         run.rows.append([b.tolist() for b in batches])
@@ -175,7 +188,6 @@ def flat_gradient(model, X, y) -> np.ndarray:
     return np.concatenate([g.ravel() for g in gradients])
 
 
-
 # Batch-size trade-offs (lesson 03): whole training runs and generalisation (throughput: course.throughput).
 
 
@@ -206,7 +218,9 @@ class TrainingCurve:
         return self.final_val_loss - self.final_train_loss
 
 
-def classifier(features: int, units: int = 32, n_layers: int = 2, learning_rate: float = 0.1, steps_per_execution: int = 1):
+def classifier(
+    features: int, units: int = 32, n_layers: int = 2, learning_rate: float = 0.1, steps_per_execution: int = 1
+):
     """A small Dense binary classifier (logits out), compiled with plain SGD.
 
     ``steps_per_execution`` runs that many updates per call into TensorFlow: the same updates in
@@ -296,11 +310,21 @@ def train_curve(
     model = classifier(X_train.shape[1], units, n_layers, learning_rate, steps_per_execution=16)
     watcher = _watcher(time_cap, should_stop, on_epoch)
     model.fit(
-        X_train, y_train, batch_size=batch_size, epochs=epochs, validation_data=(X_val, y_val),
-        validation_batch_size=len(X_val), shuffle=True, verbose=0, callbacks=[watcher],
+        X_train,
+        y_train,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_data=(X_val, y_val),
+        validation_batch_size=len(X_val),
+        shuffle=True,
+        verbose=0,
+        callbacks=[watcher],
     )
     curve = TrainingCurve(
-        batch_size, float(learning_rate), seed, epochs,
+        batch_size,
+        float(learning_rate),
+        seed,
+        epochs,
         [float(logs["loss"]) for logs, *_ in watcher.epochs],
         [float(logs.get("val_loss", np.nan)) for logs, *_ in watcher.epochs],
         [updates for _, updates, *_ in watcher.epochs],
@@ -379,14 +403,18 @@ class WindowFit:
     losses: list  # training loss per epoch
 
 
-def fit_windows(X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, seed: int = 0, layer: str = "LSTM") -> WindowFit:
+def fit_windows(
+    X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, seed: int = 0, layer: str = "LSTM"
+) -> WindowFit:
     """Train ``layer(units)`` plus a Dense output on windows ``X`` ``(n, window, features)`` and
     targets ``y`` ``(n, features)``, then predict every window."""
     keras = _keras()
     X = np.asarray(X, dtype="float32")
     y = np.asarray(y, dtype="float32")
     if X.ndim != 3 or y.ndim != 2 or len(X) != len(y):
-        raise ValueError(f"Need windows X of shape (n, window, features) and targets y of shape (n, features); got {X.shape} and {y.shape}.")
+        raise ValueError(
+            f"Need windows X of shape (n, window, features) and targets y of shape (n, features); got {X.shape} and {y.shape}."
+        )
     keras.utils.set_random_seed(seed)
     model = build(ModelSpec(layer=layer, features=X.shape[2], units=units, timesteps=X.shape[1], outputs=y.shape[1]))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
@@ -430,7 +458,9 @@ _ACTIVATIONS = {
 def _activation(config: dict, key: str):
     name = config[key]
     if not isinstance(name, str) or name not in _ACTIVATIONS:
-        raise ValueError(f"recurrent_states follows the activations {', '.join(_ACTIVATIONS)}; this layer's {key} is {name!r}: use hidden_states.")
+        raise ValueError(
+            f"recurrent_states follows the activations {', '.join(_ACTIVATIONS)}; this layer's {key} is {name!r}: use hidden_states."
+        )
     return _ACTIVATIONS[name]
 
 
@@ -445,7 +475,9 @@ def recurrent_states(layer, x) -> np.ndarray:
     if kind not in ("SimpleRNN", "LSTM", "GRU"):
         raise ValueError(f"recurrent_states follows SimpleRNN, LSTM and GRU layers, not {kind}.")
     return run_recurrent(
-        kind, layer.get_weights(), x,
+        kind,
+        layer.get_weights(),
+        x,
         activation=_activation(config, "activation"),
         recurrent_activation=None if kind == "SimpleRNN" else _activation(config, "recurrent_activation"),
         reset_after=kind == "GRU" and config["reset_after"],
@@ -472,7 +504,9 @@ def initial_weights(layer: str, features: int, units: int, seed: int = 0) -> lis
     return [w.astype("float32") for w in (kernel, recurrent, bias)]
 
 
-def run_recurrent(kind: str, weights, x, activation=np.tanh, recurrent_activation=None, reset_after: bool = True) -> np.ndarray:
+def run_recurrent(
+    kind: str, weights, x, activation=np.tanh, recurrent_activation=None, reset_after: bool = True
+) -> np.ndarray:
     """The hidden state after every step of one sequence ``x`` ``(timesteps, features)`` of a
     ``kind`` layer (SimpleRNN, LSTM, GRU) with ``weights`` in Keras's order, by the equations
     Keras runs; the activations default to Keras's (tanh, and the sigmoid for the gates)."""
@@ -513,7 +547,9 @@ def run_recurrent(kind: str, weights, x, activation=np.tanh, recurrent_activatio
     return states
 
 
-def step_seconds(units: int, features: int = 8, timesteps: int = 20, batch_size: int = 64, steps: int = 20, layer: str = "LSTM") -> float:
+def step_seconds(
+    units: int, features: int = 8, timesteps: int = 20, batch_size: int = 64, steps: int = 20, layer: str = "LSTM"
+) -> float:
     """Median seconds of one training step of ``layer(units)`` on this machine (after warm-up)."""
     keras = _keras()
     keras.utils.set_random_seed(0)
@@ -553,7 +589,14 @@ def gradient_through_time(units: int, timesteps: int, layer: str = "SimpleRNN", 
     return np.abs(gradient)
 
 
-__all__ += ["hidden_states", "recurrent_states", "initial_weights", "run_recurrent", "step_seconds", "gradient_through_time"]
+__all__ += [
+    "hidden_states",
+    "recurrent_states",
+    "initial_weights",
+    "run_recurrent",
+    "step_seconds",
+    "gradient_through_time",
+]
 
 
 # Lesson 07: stateful recurrent layers.
@@ -570,7 +613,15 @@ def reset_stateful(model) -> int:
     return count
 
 
-def stateful_equivalence(layer: str = "LSTM", units: int = 4, features: int = 1, timesteps: int = 5, n_chunks: int = 4, batch_size: int = 2, seed: int = 0) -> dict:
+def stateful_equivalence(
+    layer: str = "LSTM",
+    units: int = 4,
+    features: int = 1,
+    timesteps: int = 5,
+    n_chunks: int = 4,
+    batch_size: int = 2,
+    seed: int = 0,
+) -> dict:
     """Feed ``batch_size`` long sequences to a stateful layer chunk by chunk, and the same
     sequences whole to a stateless layer with the same weights.
 
@@ -580,7 +631,11 @@ def stateful_equivalence(layer: str = "LSTM", units: int = 4, features: int = 1,
     keras = _keras()
     keras.utils.set_random_seed(seed)
     whole = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps * n_chunks))
-    stateful = build(ModelSpec(layer=layer, features=features, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True))
+    stateful = build(
+        ModelSpec(
+            layer=layer, features=features, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True
+        )
+    )
     stateful.set_weights(whole.get_weights())
     sequences = np.random.default_rng(seed).normal(size=(batch_size, timesteps * n_chunks, features)).astype("float32")
     reference = np.asarray(whole.get_layer("hidden_1")(sequences))
@@ -613,7 +668,9 @@ def fit_stateful(series, batch_size: int, timesteps: int, units: int = 8, epochs
     keras = _keras()
     X, y = stateful_samples(series, batch_size, timesteps)
     keras.utils.set_random_seed(seed)
-    model = build(ModelSpec(layer="LSTM", features=1, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True))
+    model = build(
+        ModelSpec(layer="LSTM", features=1, units=units, timesteps=timesteps, batch_size=batch_size, stateful=True)
+    )
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
     losses = []
     for _ in range(epochs):
@@ -626,14 +683,31 @@ def fit_stateful(series, batch_size: int, timesteps: int, units: int = 8, epochs
 __all__ += ["reset_stateful", "stateful_equivalence", "stateful_samples", "fit_stateful"]
 
 
-def validation_run(split, units: int, n_layers: int = 1, epochs: int = 12, learning_rate: float = 0.01, seed: int = 0, layer: str = "LSTM"):
+def validation_run(
+    split,
+    units: int,
+    n_layers: int = 1,
+    epochs: int = 12,
+    learning_rate: float = 0.01,
+    seed: int = 0,
+    layer: str = "LSTM",
+):
     """Train ``layer(units)`` × ``n_layers`` plus a Dense output on windows
     ``split = (X_train, y_train, X_val, y_val)``; return the validation loss after each epoch and
     the seconds the training took."""
     keras = _keras()
     X_train, y_train, X_val, y_val = split
     keras.utils.set_random_seed(seed)
-    model = build(ModelSpec(layer=layer, features=X_train.shape[2], units=units, timesteps=X_train.shape[1], n_layers=n_layers, outputs=y_train.shape[1]))
+    model = build(
+        ModelSpec(
+            layer=layer,
+            features=X_train.shape[2],
+            units=units,
+            timesteps=X_train.shape[1],
+            n_layers=n_layers,
+            outputs=y_train.shape[1],
+        )
+    )
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
     start = time.perf_counter()
     history = model.fit(X_train, y_train, batch_size=32, epochs=epochs, validation_data=(X_val, y_val), verbose=0)

@@ -26,10 +26,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -113,7 +113,9 @@ def chromium() -> Iterator[object]:
         try:
             browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         except Exception as exc:  # a broken install is as fatal as a missing one
-            raise ChromiumUnavailable(f"Chromium at {path} did not start: {exc}\n{chromium_missing_message(path)}") from exc
+            raise ChromiumUnavailable(
+                f"Chromium at {path} did not start: {exc}\n{chromium_missing_message(path)}"
+            ) from exc
         try:
             yield browser
         finally:
@@ -159,7 +161,14 @@ def write_notebook(path: Path, sources: list[str]) -> Path:
     """A notebook of code cells, with the kernelspec JupyterLab needs to open it without asking."""
     notebook = {
         "cells": [
-            {"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [], "source": source}
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"cell-{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
             for i, source in enumerate(sources)
         ],
         "metadata": {
@@ -300,7 +309,9 @@ def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | Non
     port = free_loopback_port()
     token = secrets.token_hex(16)
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -314,8 +325,13 @@ def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | Non
     log_path = workdir / "jupyterlab.log"
     log_file = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by LabServer.stop
     process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        command,
+        cwd=root,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     server = LabServer(root, port, token, process, log_path, log_file)
     if on_started is not None:
@@ -392,9 +408,7 @@ FIGURE_STATE_JS = """
 """
 
 SLIDER_HANDLES = (
-    f"{NOTEBOOK} .widget-slider .noUi-handle, "
-    f"{NOTEBOOK} .noUi-handle, "
-    f"{NOTEBOOK} .widget-slider .ui-slider-handle"
+    f"{NOTEBOOK} .widget-slider .noUi-handle, {NOTEBOOK} .noUi-handle, {NOTEBOOK} .widget-slider .ui-slider-handle"
 )
 
 
@@ -494,8 +508,7 @@ def wait_until_run(page, server: LabServer, notebook: str, expected: int, timeou
             quiet_since = None
         time.sleep(0.5)
     pytest.fail(
-        f"{notebook}: the cells did not finish within {timeout:.0f} s; prompts: {prompts(page)}\n"
-        f"{server.log_tail()}"
+        f"{notebook}: the cells did not finish within {timeout:.0f} s; prompts: {prompts(page)}\n{server.log_tail()}"
     )
 
 
@@ -752,7 +765,9 @@ class NetworkMeter:
         """The counters now, after the events already sent by the browser have been read."""
         self.page.evaluate("0")  # the answer comes after every event the browser sent before it
         return {
-            "ws_received": self.ws_received, "ws_sent": self.ws_sent, "http": self.http,
+            "ws_received": self.ws_received,
+            "ws_sent": self.ws_sent,
+            "http": self.http,
             "large": len(self.large_responses),
         }
 
@@ -791,16 +806,27 @@ class Segment:
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "notebook": self.notebook, "kind": self.kind, "seconds": round(self.seconds, 1),
-            "peak_pss_mb": round(self.peak_pss / MB, 1), "processes_at_peak": self.processes_at_peak,
+            "name": self.name,
+            "notebook": self.notebook,
+            "kind": self.kind,
+            "seconds": round(self.seconds, 1),
+            "peak_pss_mb": round(self.peak_pss / MB, 1),
+            "processes_at_peak": self.processes_at_peak,
             "websocket_mb": round(self.websocket / MB, 3),
-            "websocket_received_mb": round(self.ws_received / MB, 3), "websocket_sent_mb": round(self.ws_sent / MB, 3),
-            "http_mb": round(self.http / MB, 3), "network_mb": round(self.network / MB, 3),
+            "websocket_received_mb": round(self.ws_received / MB, 3),
+            "websocket_sent_mb": round(self.ws_sent / MB, 3),
+            "http_mb": round(self.http / MB, 3),
+            "network_mb": round(self.network / MB, 3),
             "large_responses": [{"url": url, "mb": round(size / MB, 3)} for url, size in self.large_responses],
-            "oom_kills": self.oom_kills, "kernel_restarts": len(self.kernel_restarts),
-            "running_kernels": self.running_kernels, "expected_cells": self.expected_cells,
-            "executed_cells": self.executed_cells, "problems": self.problems, "banners": self.banners,
-            "state": self.state, **self.extra,
+            "oom_kills": self.oom_kills,
+            "kernel_restarts": len(self.kernel_restarts),
+            "running_kernels": self.running_kernels,
+            "expected_cells": self.expected_cells,
+            "executed_cells": self.executed_cells,
+            "problems": self.problems,
+            "banners": self.banners,
+            "state": self.state,
+            **self.extra,
         }
 
 
@@ -886,7 +912,7 @@ class Journey:
         segment.ws_received = now["ws_received"] - network["ws_received"]
         segment.ws_sent = now["ws_sent"] - network["ws_sent"]
         segment.http = now["http"] - network["http"]
-        segment.large_responses = self.network.large_responses[network["large"]:now["large"]]
+        segment.large_responses = self.network.large_responses[network["large"] : now["large"]]
         segment.peak_pss, segment.processes_at_peak = self.lab.memory.peak_since(started)
         segment.oom_kills = self._oom_kills() - oom_kills
         segment.kernel_restarts = self.server.kernel_restarts()[restarts:]
@@ -926,11 +952,13 @@ class Journey:
             if name in [text.strip() for text in tab.all_inner_texts()]:
                 return
             time.sleep(0.25)
-        pytest.fail(f"{notebook} did not open in the current tab within {timeout:.0f} s "
-                    f"(tabs: {self.tab_labels()})")
+        pytest.fail(f"{notebook} did not open in the current tab within {timeout:.0f} s (tabs: {self.tab_labels()})")
 
     def tab_labels(self) -> list[str]:
-        return [text.strip() for text in self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab .lm-TabBar-tabLabel").all_inner_texts()]
+        return [
+            text.strip()
+            for text in self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab .lm-TabBar-tabLabel").all_inner_texts()
+        ]
 
     def run_current(self, segment: Segment, then: Callable[[object, Segment], None] | None = None) -> Segment:
         """Run > Run All Cells on the current notebook, wait until it has run, read the page;
@@ -989,7 +1017,9 @@ class Journey:
     def show_tab(self, notebook: str) -> None:
         """Click the tab of ``notebook`` and let its page settle."""
         tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").filter(
-            has=self.page.locator(".lm-TabBar-tabLabel", has_text=re.compile(rf"^\s*{re.escape(Path(notebook).name)}\s*$"))
+            has=self.page.locator(
+                ".lm-TabBar-tabLabel", has_text=re.compile(rf"^\s*{re.escape(Path(notebook).name)}\s*$")
+            )
         )
         if not tab.count():
             pytest.fail(f"no tab for {notebook} (tabs: {self.tab_labels()})")
@@ -1001,8 +1031,13 @@ class Journey:
         """How many stopped-kernel banners the current notebook shows."""
         return self.page.locator(f"{NOTEBOOK} .{RETIRED_CLASS}").count()
 
-    def restart_and_run_all(self, name: str, notebook: str, then: Callable[[object, Segment], None] | None = None,
-                            timeout: float = LESSON_TIMEOUT_S) -> Segment:
+    def restart_and_run_all(
+        self,
+        name: str,
+        notebook: str,
+        then: Callable[[object, Segment], None] | None = None,
+        timeout: float = LESSON_TIMEOUT_S,
+    ) -> Segment:
         """Kernel > Restart Kernel and Run All Cells… on the current notebook (``notebook``),
         accepting the confirmation if one is asked, and wait until every output was replaced
         and every cell has run again."""
@@ -1021,15 +1056,21 @@ class Journey:
             if not left:
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"{notebook}: {left} of {stale} outputs were still the old ones {timeout:.0f} s "
-                            f"after Restart Kernel and Run All Cells; prompts: {prompts(self.page)}")
+                pytest.fail(
+                    f"{notebook}: {left} of {stale} outputs were still the old ones {timeout:.0f} s "
+                    f"after Restart Kernel and Run All Cells; prompts: {prompts(self.page)}"
+                )
             time.sleep(0.25)
         self._finish_run(segment, then)
         return self._end(segment)
 
 
-def whole_course(journey: Journey, lessons, then: Callable[[object, Segment], None] | None = None,
-                 check: Callable[[Segment], None] | None = None) -> list[Segment]:
+def whole_course(
+    journey: Journey,
+    lessons,
+    then: Callable[[object, Segment], None] | None = None,
+    check: Callable[[Segment], None] | None = None,
+) -> list[Segment]:
     """The learner's whole journey: every lesson in order, each reached by the previous
     lesson's link; then back to the first lesson (whose kernel the course should have stopped)
     and to the last but one (still running), by their tabs; then Kernel > Restart Kernel and Run
@@ -1057,10 +1098,21 @@ def journey_table(segments: list[Segment], extra: dict[str, Callable[[Segment], 
     header = ["lesson", "peak PSS MB", "ws MB", "HTTP MB", "total MB", "kernels", "banners", "s", *extra]
     rows = [header]
     for s in segments:
-        rows.append([
-            s.name + (f" ({s.state})" if s.state else ""), f"{s.peak_pss / MB:.0f}", f"{s.websocket / MB:.2f}",
-            f"{s.http / MB:.2f}", f"{s.network / MB:.2f}", str(s.running_kernels), str(s.banners), f"{s.seconds:.0f}",
-            *(column(s) for column in extra.values()),
-        ])
+        rows.append(
+            [
+                s.name + (f" ({s.state})" if s.state else ""),
+                f"{s.peak_pss / MB:.0f}",
+                f"{s.websocket / MB:.2f}",
+                f"{s.http / MB:.2f}",
+                f"{s.network / MB:.2f}",
+                str(s.running_kernels),
+                str(s.banners),
+                f"{s.seconds:.0f}",
+                *(column(s) for column in extra.values()),
+            ]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))) for row in rows)
+    return "\n".join(
+        "  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths)))
+        for row in rows
+    )

@@ -35,204 +35,536 @@ GH = "https://github.com/"
 
 CASES = (
     # --- models that fail while being built: only explain_error can help ---------------------------------
-    Case(GH + "tensorflow/tensorflow/issues/46794", "A block that convolves across time hands an LSTM a 4-D tensor.",
-         "inputs = Input(shape=(5, 4, 3))\nmodel = keras.Model(inputs, L.LSTM(4)(inputs))"),
-    Case(GH + "shreyans29/thesemicolon/issues/5", "An LSTM whose input shape is one flat row of 15 values.",
-         "model = keras.Sequential([Input(shape=(15,)), L.LSTM(8, return_sequences=True), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/7403", "Characters of words embedded, then fed to an LSTM as if they were one sequence.",
-         "model = keras.Sequential([Input(shape=(5, 7)), L.Embedding(30, 4), L.LSTM(8), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/11480", "The Input shape copied from the data, its one sample included: (1, 6, 30).",
-         "model = keras.Sequential([Input(shape=(1, 6, 30)), L.LSTM(8, return_sequences=True), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/3385", "A Reshape to (3, 4) in front of a Conv2D: no channel axis.",
-         "model = keras.Sequential([Input(shape=(12,)), L.Reshape((3, 4)), L.Conv2D(2, 2), L.Flatten(), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/12622", "A Flatten inside the loop of convolution blocks, so the second Conv2D gets 2-D input.",
-         "model = keras.Sequential([Input(shape=(8, 8, 1)), L.Conv2D(4, 3, padding='same'), L.Flatten(), L.Conv2D(4, 3), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/1894", "Grey images declared channels first, (1, 31, 31), under a 7 x 7 convolution.",
-         "model = keras.Sequential([Input(shape=(1, 31, 31)), L.Conv2D(16, 7), L.Flatten(), L.Dense(1)])"),
-    Case(GH + "keras-team/keras/issues/10903", "An RGB frame declared with its batch axis in the Input: (1, 3, 16, 16).",
-         "model = keras.Sequential([Input(shape=(1, 3, 16, 16)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1)])"),
-    Case(GH + "tensorflow/tensorflow/issues/44065", "A Conv1D on an Input of (1886,): no channel axis.",
-         "model = keras.Sequential([Input(shape=(64,)), L.Conv1D(8, 1, strides=3), L.Flatten(), L.Dense(2)])"),
-    Case(GH + "keras-team/keras/issues/7136", "A Dense layer then a Conv1D on flat vectors.",
-         "inputs = Input(shape=(72,))\nhidden = L.Dense(8)(inputs)\nmodel = keras.Model(inputs, L.Conv1D(8, 3)(hidden))"),
-    Case(GH + "keras-team/keras/issues/20106", "A stateful LSTM written with Keras 2's batch_input_shape.",
-         "model = keras.Sequential([L.LSTM(4, batch_input_shape=(1, 1, 7), stateful=True), L.Dense(1)])"),
-    Case(GH + "yangwohenmai/LSTM/issues/19", "batch_size passed to the LSTM layer itself.",
-         "model = keras.Sequential([Input(shape=(1, 1)), L.LSTM(4, batch_size=1, stateful=True), L.Dense(3)])"),
-    Case(GH + "keras-team/keras/issues/1125", "A stateful GRU on an Input without a batch size.",
-         "model = keras.Sequential([Input(shape=(5, 2)), L.GRU(8, return_sequences=True, stateful=True), L.Dense(2)])"),
-    Case(GH + "keras-team/keras/issues/13262", "A stateful LSTM in a functional model built on keras.Input(shape=...).",
-         "inputs = Input(shape=(1, 12))\nmodel = keras.Model(inputs, L.LSTM(40, return_sequences=True, stateful=True)(inputs))"),
-    Case(GH + "keras-team/keras/issues/22916", "A pooling window larger than the feature map.",
-         "model = keras.Sequential([Input(shape=(5, 5, 3)), L.MaxPooling2D(pool_size=(20, 20)), L.Flatten(), L.Dense(1)])"),
-    Case(GH + "Unispac/Animation-Avatar-Generation/issues/1", "A Dense layer on an input whose last size is unknown.",
-         "model = keras.Sequential([Input(shape=(None,)), L.Dense(512), L.Dense(1)])"),
-    Case(GH + "tensorflow/tensorflow/issues/13348", "Flatten after an Input of unknown length, then Dense.",
-         "model = keras.Sequential([Input(shape=(None, 3)), L.Flatten(), L.Dense(4)])"),
-    Case(GH + "keras-team/keras/issues/10053", "Frames declared as (72, 128) for a Conv2D: no channel axis in the model.",
-         "model = keras.Sequential([Input(shape=(72, 128)), L.Conv2D(4, 5), L.MaxPooling2D(), L.Flatten(), L.Dense(1)])"),
-
+    Case(
+        GH + "tensorflow/tensorflow/issues/46794",
+        "A block that convolves across time hands an LSTM a 4-D tensor.",
+        "inputs = Input(shape=(5, 4, 3))\nmodel = keras.Model(inputs, L.LSTM(4)(inputs))",
+    ),
+    Case(
+        GH + "shreyans29/thesemicolon/issues/5",
+        "An LSTM whose input shape is one flat row of 15 values.",
+        "model = keras.Sequential([Input(shape=(15,)), L.LSTM(8, return_sequences=True), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/7403",
+        "Characters of words embedded, then fed to an LSTM as if they were one sequence.",
+        "model = keras.Sequential([Input(shape=(5, 7)), L.Embedding(30, 4), L.LSTM(8), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/11480",
+        "The Input shape copied from the data, its one sample included: (1, 6, 30).",
+        "model = keras.Sequential([Input(shape=(1, 6, 30)), L.LSTM(8, return_sequences=True), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/3385",
+        "A Reshape to (3, 4) in front of a Conv2D: no channel axis.",
+        "model = keras.Sequential([Input(shape=(12,)), L.Reshape((3, 4)), L.Conv2D(2, 2), L.Flatten(), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/12622",
+        "A Flatten inside the loop of convolution blocks, so the second Conv2D gets 2-D input.",
+        "model = keras.Sequential([Input(shape=(8, 8, 1)), L.Conv2D(4, 3, padding='same'), L.Flatten(), L.Conv2D(4, 3), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1894",
+        "Grey images declared channels first, (1, 31, 31), under a 7 x 7 convolution.",
+        "model = keras.Sequential([Input(shape=(1, 31, 31)), L.Conv2D(16, 7), L.Flatten(), L.Dense(1)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/10903",
+        "An RGB frame declared with its batch axis in the Input: (1, 3, 16, 16).",
+        "model = keras.Sequential([Input(shape=(1, 3, 16, 16)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1)])",
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/44065",
+        "A Conv1D on an Input of (1886,): no channel axis.",
+        "model = keras.Sequential([Input(shape=(64,)), L.Conv1D(8, 1, strides=3), L.Flatten(), L.Dense(2)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/7136",
+        "A Dense layer then a Conv1D on flat vectors.",
+        "inputs = Input(shape=(72,))\nhidden = L.Dense(8)(inputs)\nmodel = keras.Model(inputs, L.Conv1D(8, 3)(hidden))",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/20106",
+        "A stateful LSTM written with Keras 2's batch_input_shape.",
+        "model = keras.Sequential([L.LSTM(4, batch_input_shape=(1, 1, 7), stateful=True), L.Dense(1)])",
+    ),
+    Case(
+        GH + "yangwohenmai/LSTM/issues/19",
+        "batch_size passed to the LSTM layer itself.",
+        "model = keras.Sequential([Input(shape=(1, 1)), L.LSTM(4, batch_size=1, stateful=True), L.Dense(3)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1125",
+        "A stateful GRU on an Input without a batch size.",
+        "model = keras.Sequential([Input(shape=(5, 2)), L.GRU(8, return_sequences=True, stateful=True), L.Dense(2)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/13262",
+        "A stateful LSTM in a functional model built on keras.Input(shape=...).",
+        "inputs = Input(shape=(1, 12))\nmodel = keras.Model(inputs, L.LSTM(40, return_sequences=True, stateful=True)(inputs))",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/22916",
+        "A pooling window larger than the feature map.",
+        "model = keras.Sequential([Input(shape=(5, 5, 3)), L.MaxPooling2D(pool_size=(20, 20)), L.Flatten(), L.Dense(1)])",
+    ),
+    Case(
+        GH + "Unispac/Animation-Avatar-Generation/issues/1",
+        "A Dense layer on an input whose last size is unknown.",
+        "model = keras.Sequential([Input(shape=(None,)), L.Dense(512), L.Dense(1)])",
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/13348",
+        "Flatten after an Input of unknown length, then Dense.",
+        "model = keras.Sequential([Input(shape=(None, 3)), L.Flatten(), L.Dense(4)])",
+    ),
+    Case(
+        GH + "keras-team/keras/issues/10053",
+        "Frames declared as (72, 128) for a Conv2D: no channel axis in the model.",
+        "model = keras.Sequential([Input(shape=(72, 128)), L.Conv2D(4, 5), L.MaxPooling2D(), L.Flatten(), L.Dense(1)])",
+    ),
     # --- the data against the model -------------------------------------------------------------------------
-    Case(GH + "austineaero/Remaining-Useful-Life-RUL-Estimation/issues/13", "A table of 100 rows of 24 sensors into an LSTM built for windows of 50.",
-         "model = keras.Sequential([Input(shape=(50, 24)), L.LSTM(8), L.Dense(1)])", x=(100, 24)),
-    Case(GH + "lmoroney/dlaicourse/issues/34", "predict on one 28 x 28 test image, x_test[5].",
-         "model = keras.Sequential([Input(shape=(28, 28)), L.Flatten(), L.Dense(16, activation='relu'), L.Dense(10)])", x=(28, 28)),
-    Case(GH + "keras-team/keras/issues/10955", "predict on one colour image without the batch axis.",
-         "model = keras.Sequential([Input(shape=(16, 16, 3)), L.Conv2D(4, 3), L.MaxPooling2D(), L.Flatten(), L.Dense(1, activation='sigmoid')])",
-         x=(16, 16, 3)),
-    Case(GH + "ChunML/ssd-tf2/issues/27", "Grey images without their channel axis into a Conv2D built for one channel.",
-         "model = keras.Sequential([Input(shape=(30, 30, 1)), L.Conv2D(4, 3), L.GlobalAveragePooling2D(), L.Dense(2)])", x=(32, 30, 30),
-         first_run=(32, 30, 30)),
-    Case(GH + "anujshah1003/own_data_cnn_implementation_keras/issues/9", "88 grey images of 24 x 24, trained with the channel axis missing.",
-         "model = keras.Sequential([Input(shape=(24, 24, 1)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1, activation='sigmoid')])\n"
-         "model.compile(optimizer='adam', loss='binary_crossentropy')", x=(88, 24, 24), y=(88, 1)),
-    Case(GH + "ageron/handson-ml2/issues/176", "np.newaxis added to images that already had their channel axis.",
-         "model = keras.Sequential([Input(shape=(12, 12, 1)), L.Conv2D(4, 3), L.Flatten(), L.Dense(10)])", x=(16, 12, 12, 1, 1)),
-    Case(GH + "stanford-futuredata/noscope/issues/26", "Grey frames into a model built for colour frames.",
-         "model = keras.Sequential([Input(shape=(20, 20, 3)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1)])", x=(16, 20, 20)),
-    Case(GH + "keras-team/keras/issues/870", "Vectors of 32 values into a Conv1D built for 32 steps of one channel.",
-         "model = keras.Sequential([Input(shape=(32, 1)), L.Conv1D(4, 3), L.MaxPooling1D(2), L.Flatten(), L.Dense(1)])", x=(64, 32),
-         first_run=(64, 32)),
-    Case(GH + "keras-team/keras/issues/1752", "2-D rows into a functional Conv1D model built on (40, 1).",
-         "inputs = Input(shape=(40, 1))\nhidden = L.MaxPooling1D(2)(L.Conv1D(6, 3, activation='relu')(inputs))\n"
-         "model = keras.Model(inputs, L.Dense(1, activation='sigmoid')(L.Flatten()(hidden)))\n"
-         "model.compile(optimizer='adam', loss='binary_crossentropy')", x=(50, 40), y=(50, 1)),
-    Case(GH + "keras-team/keras/issues/13151", "Conv1D with the Input shape set to X_train.shape, rows included.",
-         "model = keras.Sequential([Input(shape=(200, 2)), L.Conv1D(8, 3, activation='relu'), L.Flatten(), L.Dense(3)])", x=(200, 2)),
-    Case(GH + "keras-team/keras/issues/1005", "EEG stored as 7 channels of 100 samples, into a Conv1D built channels last.",
-         "model = keras.Sequential([Input(shape=(100, 7)), L.Conv1D(8, 5), L.MaxPooling1D(2), L.Flatten(), L.Dense(2)])", x=(20, 7, 100)),
-    Case(GH + "keras-team/keras/issues/272", "Sequences stored as (samples, channels, length) for a functional Conv1D.",
-         "inputs = Input(shape=(50, 3))\nmodel = keras.Model(inputs, L.Dense(1)(L.GlobalMaxPooling1D()(L.Conv1D(4, 5)(inputs))))",
-         x=(10, 3, 50), first_run=(10, 3, 50)),
-    Case(GH + "keras-team/keras/issues/2090", "Clips of 4 blocks of 16 values into TimeDistributed(Conv1D) without a channel axis.",
-         "model = keras.Sequential([Input(shape=(4, 16, 1)), L.TimeDistributed(L.Conv1D(2, 3)), L.TimeDistributed(L.Flatten()), L.LSTM(3), L.Dense(1)])",
-         x=(6, 4, 16)),
-    Case(GH + "tum-pbs/pbdl-book/pull/10", "Five numbers as a 1-D array into a Dense model built on one feature.",
-         "model = keras.Sequential([Input(shape=(1,)), L.Dense(8, activation='tanh'), L.Dense(1)])", x=(5,)),
-    Case(GH + "keras-team/keras/issues/4122", "A Dense layer on sequences of 10 features, any length.",
-         "model = keras.Sequential([Input(shape=(None, 10)), L.Dense(32)])", x=(4, 5, 10)),
-    Case(GH + "tensorflow/tensorflow/issues/12795", "An 8 x 8 average pooling on feature maps smaller than 8.",
-         "model = keras.Sequential([Input(shape=(None, None, 3)), L.Conv2D(4, 3), L.AveragePooling2D(8), L.GlobalAveragePooling2D(), L.Dense(1)])",
-         x=(2, 8, 8, 3)),
-    Case(GH + "itberrios/3D/issues/6", "Sequences shorter than the convolution and pooling windows.",
-         "model = keras.Sequential([Input(shape=(None, 1)), L.Conv1D(4, 5), L.MaxPooling1D(2), L.GlobalMaxPooling1D(), L.Dense(1)])",
-         x=(8, 4, 1)),
-    Case(GH + "tensorflow/tensorflow/issues/42986", "Glucose readings, 12 per row, into an LSTM built on (12, 1), trained.",
-         "model = keras.Sequential([Input(shape=(12, 1)), L.LSTM(16), L.Dense(1)])\nmodel.compile(optimizer='adam', loss='mse')",
-         x=(40, 12), y=(40, 1), first_run=(40, 12)),
-    Case(GH + "keras-team/keras/issues/815", "Sentences of 30 values into an LSTM built on (9, 30): one sentence per sample.",
-         "model = keras.Sequential([Input(shape=(9, 30)), L.LSTM(8), L.Dense(30)])", x=(9, 30)),
-    Case(GH + "tensorflow/tfjs/issues/482", "An LSTM stack with 2 steps in, compared with 3 steps of targets.",
-         "model = keras.Sequential([Input(shape=(2, 1)), L.LSTM(3, return_sequences=True), L.LSTM(1, return_sequences=True)])\n"
-         "model.compile(optimizer='sgd', loss='mse')", x=(1, 2, 1), y=(1, 3, 1), target_problem=True),
-
+    Case(
+        GH + "austineaero/Remaining-Useful-Life-RUL-Estimation/issues/13",
+        "A table of 100 rows of 24 sensors into an LSTM built for windows of 50.",
+        "model = keras.Sequential([Input(shape=(50, 24)), L.LSTM(8), L.Dense(1)])",
+        x=(100, 24),
+    ),
+    Case(
+        GH + "lmoroney/dlaicourse/issues/34",
+        "predict on one 28 x 28 test image, x_test[5].",
+        "model = keras.Sequential([Input(shape=(28, 28)), L.Flatten(), L.Dense(16, activation='relu'), L.Dense(10)])",
+        x=(28, 28),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/10955",
+        "predict on one colour image without the batch axis.",
+        "model = keras.Sequential([Input(shape=(16, 16, 3)), L.Conv2D(4, 3), L.MaxPooling2D(), L.Flatten(), L.Dense(1, activation='sigmoid')])",
+        x=(16, 16, 3),
+    ),
+    Case(
+        GH + "ChunML/ssd-tf2/issues/27",
+        "Grey images without their channel axis into a Conv2D built for one channel.",
+        "model = keras.Sequential([Input(shape=(30, 30, 1)), L.Conv2D(4, 3), L.GlobalAveragePooling2D(), L.Dense(2)])",
+        x=(32, 30, 30),
+        first_run=(32, 30, 30),
+    ),
+    Case(
+        GH + "anujshah1003/own_data_cnn_implementation_keras/issues/9",
+        "88 grey images of 24 x 24, trained with the channel axis missing.",
+        "model = keras.Sequential([Input(shape=(24, 24, 1)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1, activation='sigmoid')])\n"
+        "model.compile(optimizer='adam', loss='binary_crossentropy')",
+        x=(88, 24, 24),
+        y=(88, 1),
+    ),
+    Case(
+        GH + "ageron/handson-ml2/issues/176",
+        "np.newaxis added to images that already had their channel axis.",
+        "model = keras.Sequential([Input(shape=(12, 12, 1)), L.Conv2D(4, 3), L.Flatten(), L.Dense(10)])",
+        x=(16, 12, 12, 1, 1),
+    ),
+    Case(
+        GH + "stanford-futuredata/noscope/issues/26",
+        "Grey frames into a model built for colour frames.",
+        "model = keras.Sequential([Input(shape=(20, 20, 3)), L.Conv2D(4, 3), L.Flatten(), L.Dense(1)])",
+        x=(16, 20, 20),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/870",
+        "Vectors of 32 values into a Conv1D built for 32 steps of one channel.",
+        "model = keras.Sequential([Input(shape=(32, 1)), L.Conv1D(4, 3), L.MaxPooling1D(2), L.Flatten(), L.Dense(1)])",
+        x=(64, 32),
+        first_run=(64, 32),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1752",
+        "2-D rows into a functional Conv1D model built on (40, 1).",
+        "inputs = Input(shape=(40, 1))\nhidden = L.MaxPooling1D(2)(L.Conv1D(6, 3, activation='relu')(inputs))\n"
+        "model = keras.Model(inputs, L.Dense(1, activation='sigmoid')(L.Flatten()(hidden)))\n"
+        "model.compile(optimizer='adam', loss='binary_crossentropy')",
+        x=(50, 40),
+        y=(50, 1),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/13151",
+        "Conv1D with the Input shape set to X_train.shape, rows included.",
+        "model = keras.Sequential([Input(shape=(200, 2)), L.Conv1D(8, 3, activation='relu'), L.Flatten(), L.Dense(3)])",
+        x=(200, 2),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1005",
+        "EEG stored as 7 channels of 100 samples, into a Conv1D built channels last.",
+        "model = keras.Sequential([Input(shape=(100, 7)), L.Conv1D(8, 5), L.MaxPooling1D(2), L.Flatten(), L.Dense(2)])",
+        x=(20, 7, 100),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/272",
+        "Sequences stored as (samples, channels, length) for a functional Conv1D.",
+        "inputs = Input(shape=(50, 3))\nmodel = keras.Model(inputs, L.Dense(1)(L.GlobalMaxPooling1D()(L.Conv1D(4, 5)(inputs))))",
+        x=(10, 3, 50),
+        first_run=(10, 3, 50),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/2090",
+        "Clips of 4 blocks of 16 values into TimeDistributed(Conv1D) without a channel axis.",
+        "model = keras.Sequential([Input(shape=(4, 16, 1)), L.TimeDistributed(L.Conv1D(2, 3)), L.TimeDistributed(L.Flatten()), L.LSTM(3), L.Dense(1)])",
+        x=(6, 4, 16),
+    ),
+    Case(
+        GH + "tum-pbs/pbdl-book/pull/10",
+        "Five numbers as a 1-D array into a Dense model built on one feature.",
+        "model = keras.Sequential([Input(shape=(1,)), L.Dense(8, activation='tanh'), L.Dense(1)])",
+        x=(5,),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/4122",
+        "A Dense layer on sequences of 10 features, any length.",
+        "model = keras.Sequential([Input(shape=(None, 10)), L.Dense(32)])",
+        x=(4, 5, 10),
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/12795",
+        "An 8 x 8 average pooling on feature maps smaller than 8.",
+        "model = keras.Sequential([Input(shape=(None, None, 3)), L.Conv2D(4, 3), L.AveragePooling2D(8), L.GlobalAveragePooling2D(), L.Dense(1)])",
+        x=(2, 8, 8, 3),
+    ),
+    Case(
+        GH + "itberrios/3D/issues/6",
+        "Sequences shorter than the convolution and pooling windows.",
+        "model = keras.Sequential([Input(shape=(None, 1)), L.Conv1D(4, 5), L.MaxPooling1D(2), L.GlobalMaxPooling1D(), L.Dense(1)])",
+        x=(8, 4, 1),
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/42986",
+        "Glucose readings, 12 per row, into an LSTM built on (12, 1), trained.",
+        "model = keras.Sequential([Input(shape=(12, 1)), L.LSTM(16), L.Dense(1)])\nmodel.compile(optimizer='adam', loss='mse')",
+        x=(40, 12),
+        y=(40, 1),
+        first_run=(40, 12),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/815",
+        "Sentences of 30 values into an LSTM built on (9, 30): one sentence per sample.",
+        "model = keras.Sequential([Input(shape=(9, 30)), L.LSTM(8), L.Dense(30)])",
+        x=(9, 30),
+    ),
+    Case(
+        GH + "tensorflow/tfjs/issues/482",
+        "An LSTM stack with 2 steps in, compared with 3 steps of targets.",
+        "model = keras.Sequential([Input(shape=(2, 1)), L.LSTM(3, return_sequences=True), L.LSTM(1, return_sequences=True)])\n"
+        "model.compile(optimizer='sgd', loss='mse')",
+        x=(1, 2, 1),
+        y=(1, 3, 1),
+        target_problem=True,
+    ),
     # --- Embedding: token ids --------------------------------------------------------------------------------
-    Case(GH + "keras-team/keras/issues/6081", "Token ids of shape (1, 12) flattened before an Embedding and a SimpleRNN.",
-         "model = keras.Sequential([Input(shape=(1, 12)), L.Flatten(), L.Embedding(1000, 10), L.SimpleRNN(10)])", x=(4, 1, 12),
-         integers=True, fill=5),
-    Case(GH + "keras-team/keras/issues/19294", "A functional Embedding model built for 10 tokens, fed padded sequences of 12.",
-         "inputs = Input(shape=(10,))\nmodel = keras.Model(inputs, L.Dense(1)(L.LSTM(4)(L.Embedding(50, 4)(inputs))))", x=(4, 12),
-         integers=True, fill=3),
-    Case(GH + "codebasics/deep-learning-keras-tf-tutorial/pull/23", "An Embedding in a Sequential model for sentences of 4 words.",
-         "model = keras.Sequential([Input(shape=(4,)), L.Embedding(30, 5), L.Flatten(), L.Dense(1, activation='sigmoid')])\n"
-         "model.compile(optimizer='adam', loss='binary_crossentropy')", x=(10, 4), y=(10,), integers=True, fill=7),
-    Case(GH + "keras-team/keras/issues/11819", "Token ids that reach the vocabulary size: input_dim one short.",
-         "model = keras.Sequential([Input(shape=(5,)), L.Embedding(50, 4), L.LSTM(3), L.Dense(1)])", x=(8, 5), integers=True, fill=50),
-    Case(GH + "tensorflow/tensorflow/issues/59709", "Ids beyond the Embedding's rows, found while training.",
-         "model = keras.Sequential([Input(shape=(6,)), L.Embedding(60, 4), L.GlobalAveragePooling1D(), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(8, 6), y=(8, 1), integers=True, fill=75),
-    Case(GH + "tensorflow/tensorflow/issues/37254", "A functional text model whose ids equal the Embedding's size.",
-         "inputs = Input(shape=(5,))\nmodel = keras.Model(inputs, L.Dense(2, activation='softmax')(L.Flatten()(L.Embedding(10, 3)(inputs))))",
-         x=(4, 5), integers=True, fill=10),
-    Case(GH + "sedflix/DeepCoherence/issues/4", "A padding id of -1 in the token ids.",
-         "model = keras.Sequential([Input(shape=(6,)), L.Embedding(40, 4), L.LSTM(2), L.Dense(1)])", x=(4, 6), integers=True, fill=-1),
-    Case(GH + "keras-team/keras/issues/1509", "Token ids stored with a trailing axis of one, (samples, 10, 1), for an Embedding.",
-         "model = keras.Sequential([Input(shape=(10,)), L.Embedding(20, 4), L.LSTM(3), L.Dense(1)])", x=(6, 10, 1), integers=True, fill=2),
-
+    Case(
+        GH + "keras-team/keras/issues/6081",
+        "Token ids of shape (1, 12) flattened before an Embedding and a SimpleRNN.",
+        "model = keras.Sequential([Input(shape=(1, 12)), L.Flatten(), L.Embedding(1000, 10), L.SimpleRNN(10)])",
+        x=(4, 1, 12),
+        integers=True,
+        fill=5,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/19294",
+        "A functional Embedding model built for 10 tokens, fed padded sequences of 12.",
+        "inputs = Input(shape=(10,))\nmodel = keras.Model(inputs, L.Dense(1)(L.LSTM(4)(L.Embedding(50, 4)(inputs))))",
+        x=(4, 12),
+        integers=True,
+        fill=3,
+    ),
+    Case(
+        GH + "codebasics/deep-learning-keras-tf-tutorial/pull/23",
+        "An Embedding in a Sequential model for sentences of 4 words.",
+        "model = keras.Sequential([Input(shape=(4,)), L.Embedding(30, 5), L.Flatten(), L.Dense(1, activation='sigmoid')])\n"
+        "model.compile(optimizer='adam', loss='binary_crossentropy')",
+        x=(10, 4),
+        y=(10,),
+        integers=True,
+        fill=7,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/11819",
+        "Token ids that reach the vocabulary size: input_dim one short.",
+        "model = keras.Sequential([Input(shape=(5,)), L.Embedding(50, 4), L.LSTM(3), L.Dense(1)])",
+        x=(8, 5),
+        integers=True,
+        fill=50,
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/59709",
+        "Ids beyond the Embedding's rows, found while training.",
+        "model = keras.Sequential([Input(shape=(6,)), L.Embedding(60, 4), L.GlobalAveragePooling1D(), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(8, 6),
+        y=(8, 1),
+        integers=True,
+        fill=75,
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/37254",
+        "A functional text model whose ids equal the Embedding's size.",
+        "inputs = Input(shape=(5,))\nmodel = keras.Model(inputs, L.Dense(2, activation='softmax')(L.Flatten()(L.Embedding(10, 3)(inputs))))",
+        x=(4, 5),
+        integers=True,
+        fill=10,
+    ),
+    Case(
+        GH + "sedflix/DeepCoherence/issues/4",
+        "A padding id of -1 in the token ids.",
+        "model = keras.Sequential([Input(shape=(6,)), L.Embedding(40, 4), L.LSTM(2), L.Dense(1)])",
+        x=(4, 6),
+        integers=True,
+        fill=-1,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1509",
+        "Token ids stored with a trailing axis of one, (samples, 10, 1), for an Embedding.",
+        "model = keras.Sequential([Input(shape=(10,)), L.Embedding(20, 4), L.LSTM(3), L.Dense(1)])",
+        x=(6, 10, 1),
+        integers=True,
+        fill=2,
+    ),
     # --- targets against the output and the loss --------------------------------------------------------------
-    Case(GH + "keras-team/keras/issues/17368", "A language model with one output per sequence, trained on a label for every step.",
-         "model = keras.Sequential([Input(shape=(30,)), L.Embedding(40, 4), L.LSTM(8), L.Dense(40, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')", x=(16, 30), y=(16, 30), integers=True,
-         target_problem=True),
-    Case(GH + "tensorflow/tensorflow/issues/32333", "One-hot labels with SparseCategoricalCrossentropy.",
-         "model = keras.Sequential([Input(shape=(3, 5)), L.Flatten(), L.Dense(3, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy())", x=(20, 3, 5), y=(20, 3),
-         target_problem=True),
-    Case(GH + "tensorflow/privacy/issues/38", "One-hot labels flattened to one long axis: ten times as many targets as images.",
-         "model = keras.Sequential([Input(shape=(8,)), L.Dense(10, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')", x=(25, 8), y=(250,), target_problem=True),
-    Case(GH + "keras-team/keras/issues/7749", "Softmax over sequences of pairs, one-hot targets and the sparse loss.",
-         "model = keras.Sequential([Input(shape=(None, 2)), L.Dense(2), L.Activation('softmax')])\n"
-         "model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy')", x=(1, 1, 2), y=(1, 1, 2), target_problem=True),
-    Case(GH + "keras-team/keras/issues/3009", "Class numbers, one per sample, with the sparse loss: the right pairing.",
-         "model = keras.Sequential([Input(shape=(2,)), L.Dense(32, activation='relu'), L.Dense(10, activation='softmax')])\n"
-         "model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')", x=(3, 2), y=(3,)),
-    Case(GH + "keras-team/keras/issues/7339", "Labels of shape (928, 1) for two softmax units and categorical cross-entropy.",
-         "model = keras.Sequential([Input(shape=(6,)), L.Dense(8, activation='relu'), L.Dense(2, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(32, 6), y=(32, 1), target_problem=True),
-    Case(GH + "DeepLearningSandbox/DeepLearningSandbox/issues/3", "Fine-tuning a small CNN with class numbers and categorical cross-entropy.",
-         "model = keras.Sequential([Input(shape=(16, 16, 3)), L.Conv2D(4, 3), L.GlobalAveragePooling2D(), L.Dense(5, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(32, 16, 16, 3), y=(32, 1), target_problem=True),
-    Case(GH + "keras-team/keras/issues/12910", "Six one-hot classes against a softmax of ten.",
-         "model = keras.Sequential([Input(shape=(8, 8, 3)), L.Flatten(), L.Dense(16, activation='relu'), L.Dense(10, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(30, 8, 8, 3), y=(30, 6), target_problem=True),
-    Case(GH + "keras-team/keras/issues/3109", "Three class numbers as a flat list with categorical cross-entropy.",
-         "model = keras.Sequential([Input(shape=(2,)), L.Dense(64, activation='relu'), L.Dense(10, activation='softmax')])\n"
-         "model.compile(optimizer='sgd', loss='categorical_crossentropy')", x=(3, 2), y=(3,), target_problem=True),
-    Case(GH + "keras-team/keras/issues/11904", "A CNN with ten softmax units, labels as one number per image.",
-         "model = keras.Sequential([Input(shape=(12, 12, 1)), L.Conv2D(4, 3, padding='same'), L.MaxPooling2D(), L.Flatten(), L.Dense(10, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(16, 12, 12, 1), y=(16,), target_problem=True),
-    Case(GH + "keras-team/keras/issues/5214", "TimeDistributed softmax after return_sequences, one one-hot label per sequence.",
-         "model = keras.Sequential([Input(shape=(None, 10)), L.LSTM(8, return_sequences=True), L.TimeDistributed(L.Dense(7, activation='softmax'))])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(12, 6, 10), y=(12, 7), target_problem=True),
-    Case(GH + "keras-team/keras/issues/3105", "Sequences in and sequences out, but the LSTM returns only its last step.",
-         "model = keras.Sequential([Input(shape=(9, 15)), L.LSTM(16), L.Dense(15, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(10, 9, 15), y=(10, 9, 15), target_problem=True),
-    Case(GH + "keras-team/keras/issues/13573", "A stacked LSTM ending in 5 classes, trained on a one-hot label per step.",
-         "inputs = Input(shape=(10, 12))\nhidden = L.LSTM(8, return_sequences=True)(inputs)\nhidden = L.LSTM(8)(L.Dense(8)(hidden))\n"
-         "model = keras.Model(inputs, L.Dense(5, activation='softmax')(hidden))\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(16, 10, 12), y=(16, 10, 5), target_problem=True),
-    Case(GH + "keras-team/keras/issues/2415", "An LSTM that returns sequences straight into Dense(1), one target per window.",
-         "model = keras.Sequential([Input(shape=(10, 1)), L.LSTM(10, return_sequences=True), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(20, 10, 1), y=(20, 1), target_problem=True),
-    Case(GH + "keras-team/keras/issues/1838", "11 classes per sequence, but a TimeDistributed softmax per step.",
-         "model = keras.Sequential([Input(shape=(20, 4)), L.LSTM(8, return_sequences=True), L.Dropout(0.2), L.TimeDistributed(L.Dense(11)), L.Activation('softmax')])\n"
-         "model.compile(optimizer='rmsprop', loss='categorical_crossentropy')", x=(8, 20, 4), y=(8, 11), target_problem=True),
-    Case(GH + "keras-team/keras/issues/8934", "One sequence of 229 steps with a target per step, and an LSTM that returns one output.",
-         "model = keras.Sequential([Input(shape=(None, 2)), L.LSTM(10), L.Dense(4, activation='tanh'), L.Dense(1, activation='tanh')])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(1, 229, 2), y=(1, 229), target_problem=True),
-    Case(GH + "keras-team/keras/issues/6318", "A per-step TimeDistributed output trained with one target per sequence.",
-         "inputs = Input(shape=(None, 24))\nhidden = L.LSTM(8, return_sequences=True)(inputs)\n"
-         "model = keras.Model(inputs, L.TimeDistributed(L.Dense(1))(L.Add()([L.LSTM(8, return_sequences=True)(hidden), hidden])))\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(12, 6, 24), y=(12, 1), target_problem=True),
-    Case(GH + "keras-team/keras/issues/11554", "Stock windows with a close price per step as targets, and one output per window.",
-         "model = keras.Sequential([Input(shape=(20, 4)), L.LSTM(8, return_sequences=True), L.LSTM(8), L.Dense(8, activation='relu'), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(64, 20, 4), y=(64, 20, 1), target_problem=True),
-    Case(GH + "keras-team/keras/issues/2858", "Video frames through an LSTM that returns sequences, a softmax per frame, one label per video.",
-         "model = keras.Sequential([Input(shape=(5, 12)), L.LSTM(8, return_sequences=True), L.Dense(9, activation='softmax')])\n"
-         "model.compile(optimizer='adam', loss='categorical_crossentropy')", x=(10, 5, 12), y=(10, 9), target_problem=True),
-    Case(GH + "keras-team/keras/issues/983", "Two softmax units trained with mse on one 0/1 label per signal.",
-         "model = keras.Sequential([Input(shape=(50, 1)), L.Conv1D(5, 5), L.MaxPooling1D(), L.Flatten(), L.Dense(2, activation='softmax')])\n"
-         "model.compile(optimizer='rmsprop', loss='mse')", x=(16, 50, 1), y=(16,), target_problem=True),
-    Case(GH + "tensorflow/tensorflow/issues/28442", "Grey images for a CNN with no head, trained with binary cross-entropy.",
-         "model = keras.Sequential([Input(shape=(20, 20, 1)), L.Conv2D(4, 3, activation='relu'), L.MaxPooling2D(), L.Conv2D(4, 3, activation='relu')])\n"
-         "model.compile(optimizer='adam', loss='binary_crossentropy')", x=(24, 20, 20), y=(24,), target_problem=True),
-    Case(GH + "keras-team/keras/issues/5663", "Predict 96 points from 96: a TimeDistributed Dense(96) per step against one value per step.",
-         "model = keras.Sequential([Input(shape=(12, 1)), L.LSTM(8, return_sequences=True), L.TimeDistributed(L.Dense(12, activation='relu'))])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(16, 12, 1), y=(16, 12, 1), target_problem=True),
-
+    Case(
+        GH + "keras-team/keras/issues/17368",
+        "A language model with one output per sequence, trained on a label for every step.",
+        "model = keras.Sequential([Input(shape=(30,)), L.Embedding(40, 4), L.LSTM(8), L.Dense(40, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+        x=(16, 30),
+        y=(16, 30),
+        integers=True,
+        target_problem=True,
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/32333",
+        "One-hot labels with SparseCategoricalCrossentropy.",
+        "model = keras.Sequential([Input(shape=(3, 5)), L.Flatten(), L.Dense(3, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss=keras.losses.SparseCategoricalCrossentropy())",
+        x=(20, 3, 5),
+        y=(20, 3),
+        target_problem=True,
+    ),
+    Case(
+        GH + "tensorflow/privacy/issues/38",
+        "One-hot labels flattened to one long axis: ten times as many targets as images.",
+        "model = keras.Sequential([Input(shape=(8,)), L.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+        x=(25, 8),
+        y=(250,),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/7749",
+        "Softmax over sequences of pairs, one-hot targets and the sparse loss.",
+        "model = keras.Sequential([Input(shape=(None, 2)), L.Dense(2), L.Activation('softmax')])\n"
+        "model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy')",
+        x=(1, 1, 2),
+        y=(1, 1, 2),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/3009",
+        "Class numbers, one per sample, with the sparse loss: the right pairing.",
+        "model = keras.Sequential([Input(shape=(2,)), L.Dense(32, activation='relu'), L.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')",
+        x=(3, 2),
+        y=(3,),
+    ),
+    Case(
+        GH + "keras-team/keras/issues/7339",
+        "Labels of shape (928, 1) for two softmax units and categorical cross-entropy.",
+        "model = keras.Sequential([Input(shape=(6,)), L.Dense(8, activation='relu'), L.Dense(2, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(32, 6),
+        y=(32, 1),
+        target_problem=True,
+    ),
+    Case(
+        GH + "DeepLearningSandbox/DeepLearningSandbox/issues/3",
+        "Fine-tuning a small CNN with class numbers and categorical cross-entropy.",
+        "model = keras.Sequential([Input(shape=(16, 16, 3)), L.Conv2D(4, 3), L.GlobalAveragePooling2D(), L.Dense(5, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(32, 16, 16, 3),
+        y=(32, 1),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/12910",
+        "Six one-hot classes against a softmax of ten.",
+        "model = keras.Sequential([Input(shape=(8, 8, 3)), L.Flatten(), L.Dense(16, activation='relu'), L.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(30, 8, 8, 3),
+        y=(30, 6),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/3109",
+        "Three class numbers as a flat list with categorical cross-entropy.",
+        "model = keras.Sequential([Input(shape=(2,)), L.Dense(64, activation='relu'), L.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='sgd', loss='categorical_crossentropy')",
+        x=(3, 2),
+        y=(3,),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/11904",
+        "A CNN with ten softmax units, labels as one number per image.",
+        "model = keras.Sequential([Input(shape=(12, 12, 1)), L.Conv2D(4, 3, padding='same'), L.MaxPooling2D(), L.Flatten(), L.Dense(10, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(16, 12, 12, 1),
+        y=(16,),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/5214",
+        "TimeDistributed softmax after return_sequences, one one-hot label per sequence.",
+        "model = keras.Sequential([Input(shape=(None, 10)), L.LSTM(8, return_sequences=True), L.TimeDistributed(L.Dense(7, activation='softmax'))])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(12, 6, 10),
+        y=(12, 7),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/3105",
+        "Sequences in and sequences out, but the LSTM returns only its last step.",
+        "model = keras.Sequential([Input(shape=(9, 15)), L.LSTM(16), L.Dense(15, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(10, 9, 15),
+        y=(10, 9, 15),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/13573",
+        "A stacked LSTM ending in 5 classes, trained on a one-hot label per step.",
+        "inputs = Input(shape=(10, 12))\nhidden = L.LSTM(8, return_sequences=True)(inputs)\nhidden = L.LSTM(8)(L.Dense(8)(hidden))\n"
+        "model = keras.Model(inputs, L.Dense(5, activation='softmax')(hidden))\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(16, 10, 12),
+        y=(16, 10, 5),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/2415",
+        "An LSTM that returns sequences straight into Dense(1), one target per window.",
+        "model = keras.Sequential([Input(shape=(10, 1)), L.LSTM(10, return_sequences=True), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(20, 10, 1),
+        y=(20, 1),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1838",
+        "11 classes per sequence, but a TimeDistributed softmax per step.",
+        "model = keras.Sequential([Input(shape=(20, 4)), L.LSTM(8, return_sequences=True), L.Dropout(0.2), L.TimeDistributed(L.Dense(11)), L.Activation('softmax')])\n"
+        "model.compile(optimizer='rmsprop', loss='categorical_crossentropy')",
+        x=(8, 20, 4),
+        y=(8, 11),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/8934",
+        "One sequence of 229 steps with a target per step, and an LSTM that returns one output.",
+        "model = keras.Sequential([Input(shape=(None, 2)), L.LSTM(10), L.Dense(4, activation='tanh'), L.Dense(1, activation='tanh')])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(1, 229, 2),
+        y=(1, 229),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/6318",
+        "A per-step TimeDistributed output trained with one target per sequence.",
+        "inputs = Input(shape=(None, 24))\nhidden = L.LSTM(8, return_sequences=True)(inputs)\n"
+        "model = keras.Model(inputs, L.TimeDistributed(L.Dense(1))(L.Add()([L.LSTM(8, return_sequences=True)(hidden), hidden])))\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(12, 6, 24),
+        y=(12, 1),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/11554",
+        "Stock windows with a close price per step as targets, and one output per window.",
+        "model = keras.Sequential([Input(shape=(20, 4)), L.LSTM(8, return_sequences=True), L.LSTM(8), L.Dense(8, activation='relu'), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(64, 20, 4),
+        y=(64, 20, 1),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/2858",
+        "Video frames through an LSTM that returns sequences, a softmax per frame, one label per video.",
+        "model = keras.Sequential([Input(shape=(5, 12)), L.LSTM(8, return_sequences=True), L.Dense(9, activation='softmax')])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        x=(10, 5, 12),
+        y=(10, 9),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/983",
+        "Two softmax units trained with mse on one 0/1 label per signal.",
+        "model = keras.Sequential([Input(shape=(50, 1)), L.Conv1D(5, 5), L.MaxPooling1D(), L.Flatten(), L.Dense(2, activation='softmax')])\n"
+        "model.compile(optimizer='rmsprop', loss='mse')",
+        x=(16, 50, 1),
+        y=(16,),
+        target_problem=True,
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/28442",
+        "Grey images for a CNN with no head, trained with binary cross-entropy.",
+        "model = keras.Sequential([Input(shape=(20, 20, 1)), L.Conv2D(4, 3, activation='relu'), L.MaxPooling2D(), L.Conv2D(4, 3, activation='relu')])\n"
+        "model.compile(optimizer='adam', loss='binary_crossentropy')",
+        x=(24, 20, 20),
+        y=(24,),
+        target_problem=True,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/5663",
+        "Predict 96 points from 96: a TimeDistributed Dense(96) per step against one value per step.",
+        "model = keras.Sequential([Input(shape=(12, 1)), L.LSTM(8, return_sequences=True), L.TimeDistributed(L.Dense(12, activation='relu'))])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(16, 12, 1),
+        y=(16, 12, 1),
+        target_problem=True,
+    ),
     # --- stateful models -----------------------------------------------------------------------------------
-    Case(GH + "keras-team/keras/issues/2030", "A stateful GRU, 10 sequences in batches of 4.",
-         "model = keras.Sequential([Input(batch_shape=(4, 5, 3)), L.GRU(6, stateful=True), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(10, 5, 3), y=(10, 1), batch_size=4),
-    Case(GH + "tensorflow/tensorflow/issues/86310", "A stateful LSTM with batches of 8 and 100 samples.",
-         "model = keras.Sequential([Input(batch_shape=(8, 5, 1)), L.LSTM(4, stateful=True), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(100, 5, 1), y=(100, 1), batch_size=8),
-    Case(GH + "keras-team/keras/issues/1938", "A stateful LSTM built for batches of 4, trained with batch_size=8.",
-         "model = keras.Sequential([Input(batch_shape=(4, 6, 2)), L.LSTM(4, stateful=True), L.Dense(1)])\n"
-         "model.compile(optimizer='adam', loss='mse')", x=(16, 6, 2), y=(16, 1), batch_size=8),
-    Case(GH + "keras-team/keras/issues/4010", "A stateful LSTM whose batch_input_shape starts with the number of timesteps.",
-         "model = keras.Sequential([Input(batch_shape=(20, 20, 3)), L.LSTM(4, return_sequences=True, stateful=True), "
-         "L.SimpleRNN(2, return_sequences=True, stateful=True)])\n"
-         "model.compile(optimizer='sgd', loss='mse')", x=(10, 20, 3), y=(10, 20, 2), batch_size=5),
+    Case(
+        GH + "keras-team/keras/issues/2030",
+        "A stateful GRU, 10 sequences in batches of 4.",
+        "model = keras.Sequential([Input(batch_shape=(4, 5, 3)), L.GRU(6, stateful=True), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(10, 5, 3),
+        y=(10, 1),
+        batch_size=4,
+    ),
+    Case(
+        GH + "tensorflow/tensorflow/issues/86310",
+        "A stateful LSTM with batches of 8 and 100 samples.",
+        "model = keras.Sequential([Input(batch_shape=(8, 5, 1)), L.LSTM(4, stateful=True), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(100, 5, 1),
+        y=(100, 1),
+        batch_size=8,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/1938",
+        "A stateful LSTM built for batches of 4, trained with batch_size=8.",
+        "model = keras.Sequential([Input(batch_shape=(4, 6, 2)), L.LSTM(4, stateful=True), L.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')",
+        x=(16, 6, 2),
+        y=(16, 1),
+        batch_size=8,
+    ),
+    Case(
+        GH + "keras-team/keras/issues/4010",
+        "A stateful LSTM whose batch_input_shape starts with the number of timesteps.",
+        "model = keras.Sequential([Input(batch_shape=(20, 20, 3)), L.LSTM(4, return_sequences=True, stateful=True), "
+        "L.SimpleRNN(2, return_sequences=True, stateful=True)])\n"
+        "model.compile(optimizer='sgd', loss='mse')",
+        x=(10, 20, 3),
+        y=(10, 20, 2),
+        batch_size=5,
+    ),
 )

@@ -22,7 +22,15 @@ def test_step_timing_reads_the_median_and_the_band():
 
 
 def test_knee_is_the_smallest_batch_near_the_best_and_a_real_slowdown_is_named():
-    rows = timings({1: (90, 100, 110), 16: (1400, 1500, 1600), 256: (9000, 10000, 11000), 1024: (9500, 10500, 11500), 4096: (5000, 6000, 7000)})
+    rows = timings(
+        {
+            1: (90, 100, 110),
+            16: (1400, 1500, 1600),
+            256: (9000, 10000, 11000),
+            1024: (9500, 10500, 11500),
+            4096: (5000, 6000, 7000),
+        }
+    )
     knee = throughput.find_knee(rows)
     assert knee.best.batch_size == 1024 and knee.knee.batch_size == 256
     assert not knee.still_climbing and knee.slower_beyond == (4096,)
@@ -52,7 +60,10 @@ def curve(batch_size, val_loss, updates, seconds):
 
 
 def test_race_times_every_run_to_the_worst_final_loss():
-    curves = [curve(8, [0.5, 0.4, 0.35], [64, 128, 192], [1.0, 2.0, 3.0]), curve(512, [0.7, 0.5, 0.45], [1, 2, 3], [0.2, 0.4, 0.6])]
+    curves = [
+        curve(8, [0.5, 0.4, 0.35], [64, 128, 192], [1.0, 2.0, 3.0]),
+        curve(512, [0.7, 0.5, 0.45], [1, 2, 3], [0.2, 0.4, 0.6]),
+    ]
     result = batch_race.race(curves)
     assert result.finish == 0.45
     laps = {lap.batch_size: lap for lap in result.laps}
@@ -91,7 +102,9 @@ def test_equal_updates_statement_reads_the_spread():
     close = [batch_race.EqualUpdates(8, 60, 480, 0.5, 0.50), batch_race.EqualUpdates(512, 60, 30720, 0.5, 0.51)]
     assert "bought almost nothing" in batch_race.equal_updates_statement(close)
     apart = [batch_race.EqualUpdates(8, 60, 480, 0.5, 0.70), batch_race.EqualUpdates(512, 60, 30720, 0.5, 0.50)]
-    assert "paid off" in batch_race.equal_updates_statement(apart) and "batch 512" in batch_race.equal_updates_statement(apart)
+    assert "paid off" in batch_race.equal_updates_statement(
+        apart
+    ) and "batch 512" in batch_race.equal_updates_statement(apart)
 
 
 def test_the_timed_network_has_the_parameters_the_lesson_prints():

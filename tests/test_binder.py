@@ -84,7 +84,9 @@ def test_runtime_packages_are_pinned_and_tensorflow_is_the_cpu_build():
     pinned = pins()
     missing = [root for root in RUNTIME_ROOTS if canonicalize_name(root) not in pinned]
     assert not missing, f"runtime packages not pinned: {missing}"
-    assert "tensorflow" not in pinned, "pin tensorflow-cpu, not tensorflow (Binder has no GPU; the wheel is half the size)"
+    assert "tensorflow" not in pinned, (
+        "pin tensorflow-cpu, not tensorflow (Binder has no GPU; the wheel is half the size)"
+    )
     assert "keras-shapes-course" not in pinned, "the course itself is installed by postBuild, not pinned"
     tools = [tool for tool in TEST_TOOLS if canonicalize_name(tool) in pinned]
     assert not tools, f"test tools do not belong in the runtime image: {tools}"
@@ -122,7 +124,17 @@ def dockerfile(tmp_path_factory) -> str:
     # --no-build never talks to Docker; make sure nothing tries to reach a daemon anyway.
     env.pop("DOCKER_HOST", None)
     result = subprocess.run(
-        [*repo2docker_command(), "--no-build", "--no-run", "--debug", "--user-id", "1000", "--user-name", "jovyan", str(REPO_ROOT)],
+        [
+            *repo2docker_command(),
+            "--no-build",
+            "--no-run",
+            "--debug",
+            "--user-id",
+            "1000",
+            "--user-name",
+            "jovyan",
+            str(REPO_ROOT),
+        ],
         cwd=tmp_path_factory.mktemp("repo2docker"),
         capture_output=True,
         text=True,
@@ -146,7 +158,7 @@ def test_repo2docker_installs_the_pinned_requirements(dockerfile):
 
 
 def test_repo2docker_runs_postbuild_after_the_requirements(dockerfile):
-    requirements = dockerfile.index("binder/requirements.txt\"")
+    requirements = dockerfile.index('binder/requirements.txt"')
     post_build = re.search(r"^RUN \./binder/postBuild\s*$", dockerfile, re.M)
     assert post_build, "the Dockerfile does not run binder/postBuild"
     assert requirements < post_build.start(), "postBuild must run after the requirements are installed"
@@ -194,9 +206,13 @@ def test_binder_and_make_lab_install_the_course_jupyter_settings():
     post_build = (BINDER / "postBuild").read_text(encoding="utf-8")
     lines = [line.strip() for line in post_build.splitlines() if line.strip() and not line.startswith("#")]
     install = next(i for i, line in enumerate(lines) if re.search(r"pip install\b.*--no-deps", line))
-    assert "python -m course.server.settings" in lines[install + 1:], "postBuild must install the course's Jupyter settings after the package"
+    assert "python -m course.server.settings" in lines[install + 1 :], (
+        "postBuild must install the course's Jupyter settings after the package"
+    )
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^\t\$\(PY\) -m course\.server\.settings\s*$", makefile, re.M), "make lab's environment must get the settings too"
+    assert re.search(r"^\t\$\(PY\) -m course\.server\.settings\s*$", makefile, re.M), (
+        "make lab's environment must get the settings too"
+    )
 
 
 def test_start_sets_the_tensorflow_variables_and_runs_the_command():
@@ -204,7 +220,7 @@ def test_start_sets_the_tensorflow_variables_and_runs_the_command():
     assert re.search(r"^export TF_CPP_MIN_LOG_LEVEL=2\s*$", text, re.M)
     assert re.search(r"^export TF_ENABLE_ONEDNN_OPTS=0\s*$", text, re.M)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
-    assert lines[-1] == 'exec "$@"', "binder/start must end by handing over to the command: exec \"$@\""
+    assert lines[-1] == 'exec "$@"', 'binder/start must end by handing over to the command: exec "$@"'
 
 
 def test_start_passes_the_environment_and_arguments_through():
@@ -213,10 +229,19 @@ def test_start_passes_the_environment_and_arguments_through():
         pytest.skip("no bash")
     env = {key: value for key, value in os.environ.items() if not key.startswith("TF_")}
     result = subprocess.run(
-        [bash, str(BINDER / "start"), sys.executable, "-c",
-         "import os, sys; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'], sys.argv[1:])",
-         "a b", "c"],
-        capture_output=True, text=True, env=env, timeout=60,
+        [
+            bash,
+            str(BINDER / "start"),
+            sys.executable,
+            "-c",
+            "import os, sys; print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'], sys.argv[1:])",
+            "a b",
+            "c",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2 0 ['a b', 'c']"

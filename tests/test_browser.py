@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser_support import (
     LESSON_TIMEOUT_S,
     NOTEBOOK,
@@ -46,6 +45,7 @@ from browser_support import (
     wait_until_run,
     write_notebook,
 )
+
 from course.lessons import ready_lessons
 
 SCREENSHOT_DIR = REPO_ROOT / "screenshots"
@@ -95,7 +95,7 @@ def check_lesson(page, server: LabServer, notebook: str, code: str, *, screensho
             update_readme_screenshot(page)
     timings["total"] = time.monotonic() - start
     check_no_problems(page, notebook, code, screenshot_dir)  # nothing broke while it was used
-    saved = server.saved_files()[len(saves_before):]
+    saved = server.saved_files()[len(saves_before) :]
     assert not saved, f"JupyterLab saved {saved} while {notebook} ran; the lessons must stay as committed"
     return timings
 
@@ -235,14 +235,17 @@ IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|
 def test_readme_shows_a_committed_screenshot():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     targets = [a or b for a, b in IMAGE_LINK.findall(readme)]
-    local = [t for t in targets if not re.match(r"^[a-z]+://", t) and re.search(r"\.(png|jpe?g|gif|webp|svg)$", t, re.I)]
+    local = [
+        t for t in targets if not re.match(r"^[a-z]+://", t) and re.search(r"\.(png|jpe?g|gif|webp|svg)$", t, re.I)
+    ]
     assert local, f"README.md has no image link to a screenshot in the repository (links found: {targets})"
     missing = [t for t in local if not (REPO_ROOT / t).is_file()]
     assert not missing, f"README.md shows images that do not exist: {missing}"
     git = shutil.which("git")
     if git and (REPO_ROOT / ".git").exists():
         untracked = [
-            t for t in local
+            t
+            for t in local
             if subprocess.run([git, "ls-files", "--error-unmatch", t], cwd=REPO_ROOT, capture_output=True).returncode
         ]
         assert not untracked, f"README.md shows images that are not committed: {untracked}"

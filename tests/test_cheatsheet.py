@@ -11,15 +11,34 @@ from course import cheatsheet, data, shapes
 def test_the_cheat_sheet_is_one_table_with_every_number():
     table = cheatsheet.cheat_sheet_markdown()
     numbers = [row.number for row in cheatsheet.cheat_sheet()]
-    assert numbers == ["samples N", "batch size B", "features F", "timesteps T", "units U", "epochs E", "window W", "stateful"]
+    assert numbers == [
+        "samples N",
+        "batch size B",
+        "features F",
+        "timesteps T",
+        "units U",
+        "epochs E",
+        "window W",
+        "stateful",
+    ]
     assert table.count("\n") == len(numbers) + 1
     assert all(row.formula and row.example for row in cheatsheet.cheat_sheet())
 
 
-@pytest.mark.parametrize("settings", [{}, dict(n_samples=50, batch_size=5, features=1, units=100), dict(n_samples=7, batch_size=7, features=16, units=1, timesteps=3)])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        dict(n_samples=50, batch_size=5, features=1, units=100),
+        dict(n_samples=7, batch_size=7, features=16, units=1, timesteps=3),
+    ],
+)
 def test_examples_follow_the_settings(settings):
     rows = {row.number: row for row in cheatsheet.cheat_sheet(**settings)}
-    merged = {**dict(n_samples=1000, batch_size=32, features=3, timesteps=10, units=8, epochs=5, series_length=500), **settings}
+    merged = {
+        **dict(n_samples=1000, batch_size=32, features=3, timesteps=10, units=8, epochs=5, series_length=500),
+        **settings,
+    }
     iterations = shapes.iterations_per_epoch(merged["n_samples"], merged["batch_size"])
     assert f"{iterations} iterations" in rows["samples N"].example
     assert f"LSTM {shapes.lstm_params(merged['features'], merged['units'])}" in rows["units U"].example
@@ -40,7 +59,10 @@ def test_cheat_sheet_numbers_are_what_keras_builds(keras):
         shape = (3,) if kind == "Dense" else (10, 3)
         model = keras.Sequential([keras.Input(shape=shape), getattr(keras.layers, kind)(8)])
         counts[kind] = model.count_params()
-    assert rows["units U"].example == f"F=3, U=8: SimpleRNN {counts['SimpleRNN']}, LSTM {counts['LSTM']}, GRU {counts['GRU']} (Dense {counts['Dense']})"
+    assert (
+        rows["units U"].example
+        == f"F=3, U=8: SimpleRNN {counts['SimpleRNN']}, LSTM {counts['LSTM']}, GRU {counts['GRU']} (Dense {counts['Dense']})"
+    )
     one_step = keras.Sequential([keras.Input(shape=(1, 3)), keras.layers.LSTM(8)]).count_params()
     assert f"{one_step} parameters whether T is 1 or 10" in rows["timesteps T"].example and one_step == counts["LSTM"]
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
@@ -50,7 +72,12 @@ def test_cheat_sheet_numbers_are_what_keras_builds(keras):
     model.fit(np.zeros((1000, 3)), np.zeros((1000, 1)), batch_size=32, epochs=1, verbose=0, callbacks=[counter])
     assert f"{len(batches)} iterations, the last with 8 rows" in rows["samples N"].example
     series = np.arange(500, dtype="float32").reshape(-1, 1)
-    windows = sum(len(x) for x, _ in keras.utils.timeseries_dataset_from_array(series[:-1], series[10:], sequence_length=10, batch_size=64))
+    windows = sum(
+        len(x)
+        for x, _ in keras.utils.timeseries_dataset_from_array(
+            series[:-1], series[10:], sequence_length=10, batch_size=64
+        )
+    )
     assert f"{windows} windows" in rows["window W"].example
 
 

@@ -89,8 +89,11 @@ def test_windows_of_one_to_ten():
 
 
 @given(
-    length=st.integers(2, 80), window=st.integers(1, 30), horizon=st.integers(1, 10),
-    stride=st.integers(1, 7), features=st.sampled_from([None, 1, 3]),
+    length=st.integers(2, 80),
+    window=st.integers(1, 30),
+    horizon=st.integers(1, 10),
+    stride=st.integers(1, 7),
+    features=st.sampled_from([None, 1, 3]),
 )
 def test_make_windows_follows_its_definition(length, window, horizon, stride, features):
     shape = (length,) if features is None else (length, features)

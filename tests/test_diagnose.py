@@ -36,9 +36,14 @@ def _lstm(keras):
 
 
 def _stacked_gru(keras):
-    return keras.Sequential([
-        keras.Input(shape=(5, 2)), keras.layers.GRU(4, return_sequences=True), keras.layers.GRU(3), keras.layers.Dense(1),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(5, 2)),
+            keras.layers.GRU(4, return_sequences=True),
+            keras.layers.GRU(3),
+            keras.layers.Dense(1),
+        ]
+    )
 
 
 def _rnn_any_length(keras):
@@ -53,9 +58,14 @@ def _flatten(keras):
 
 
 def _conv(keras):
-    return keras.Sequential([
-        keras.Input(shape=(6, 2)), keras.layers.Conv1D(4, 3), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(6, 2)),
+            keras.layers.Conv1D(4, 3),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1),
+        ]
+    )
 
 
 def _functional_lstm(keras):
@@ -70,18 +80,30 @@ def _functional_normalised(keras):
 
 
 def _stateful_lstm(keras):
-    return keras.Sequential([keras.Input(batch_shape=(4, 3, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+    return keras.Sequential(
+        [keras.Input(batch_shape=(4, 3, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)]
+    )
 
 
 def _stateful_gru(keras):
-    return keras.Sequential([keras.Input(batch_shape=(2, 4, 2)), keras.layers.GRU(3, stateful=True), keras.layers.Dense(1)])
+    return keras.Sequential(
+        [keras.Input(batch_shape=(2, 4, 2)), keras.layers.GRU(3, stateful=True), keras.layers.Dense(1)]
+    )
 
 
 MODELS = {
-    "dense": _dense, "dense_one_feature": _dense_one, "dense_on_sequences": _dense_on_sequences, "lstm": _lstm,
-    "stacked_gru": _stacked_gru, "rnn_any_length": _rnn_any_length, "functional_flatten": _flatten, "conv1d": _conv,
-    "stateful_lstm": _stateful_lstm, "stateful_gru": _stateful_gru,
-    "functional_lstm": _functional_lstm, "functional_normalised": _functional_normalised,
+    "dense": _dense,
+    "dense_one_feature": _dense_one,
+    "dense_on_sequences": _dense_on_sequences,
+    "lstm": _lstm,
+    "stacked_gru": _stacked_gru,
+    "rnn_any_length": _rnn_any_length,
+    "functional_flatten": _flatten,
+    "conv1d": _conv,
+    "stateful_lstm": _stateful_lstm,
+    "stateful_gru": _stateful_gru,
+    "functional_lstm": _functional_lstm,
+    "functional_normalised": _functional_normalised,
 }
 
 
@@ -107,11 +129,26 @@ def _shapes_for(expected):
     return sorted(found)
 
 
-CASES = [(name, shape) for name, build in MODELS.items() for shape in _shapes_for(
-    {"dense": (None, 3), "dense_one_feature": (None, 1), "dense_on_sequences": (None, 5, 3), "lstm": (None, 3, 1),
-     "stacked_gru": (None, 5, 2), "rnn_any_length": (None, None, 2), "functional_flatten": (None, 4, 2),
-     "conv1d": (None, 6, 2), "stateful_lstm": (4, 3, 1), "stateful_gru": (2, 4, 2),
-     "functional_lstm": (None, 3, 1), "functional_normalised": (None, 6, 1)}[name])]
+CASES = [
+    (name, shape)
+    for name, build in MODELS.items()
+    for shape in _shapes_for(
+        {
+            "dense": (None, 3),
+            "dense_one_feature": (None, 1),
+            "dense_on_sequences": (None, 5, 3),
+            "lstm": (None, 3, 1),
+            "stacked_gru": (None, 5, 2),
+            "rnn_any_length": (None, None, 2),
+            "functional_flatten": (None, 4, 2),
+            "conv1d": (None, 6, 2),
+            "stateful_lstm": (4, 3, 1),
+            "stateful_gru": (2, 4, 2),
+            "functional_lstm": (None, 3, 1),
+            "functional_normalised": (None, 6, 1),
+        }[name]
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +212,9 @@ def eval_fix(code: str, shape) -> tuple:
     return tuple(namespace["x"].shape)
 
 
-@pytest.mark.parametrize("name", ["dense", "dense_on_sequences", "lstm", "stacked_gru", "rnn_any_length", "stateful_lstm"])
+@pytest.mark.parametrize(
+    "name", ["dense", "dense_on_sequences", "lstm", "stacked_gru", "rnn_any_length", "stateful_lstm"]
+)
 def test_the_last_axis_rule_for_plain_stacks_is_what_tracing_finds(built, name):
     model = built[name]
     assert doctor_layers.last_axis_stack(model)
@@ -184,7 +223,9 @@ def test_the_last_axis_rule_for_plain_stacks_is_what_tracing_finds(built, name):
         seen = doctor_verdict.seen_as(shape, expected)
         if seen is not None:
             batched = (expected[0], *shape[1:])
-            assert doctor_layers.traces(model, batched, seen) == doctor_layers.traces(model, batched, seen, shortcut=False), shape
+            assert doctor_layers.traces(model, batched, seen) == doctor_layers.traces(
+                model, batched, seen, shortcut=False
+            ), shape
 
 
 def test_other_models_are_traced(built):
@@ -193,7 +234,9 @@ def test_other_models_are_traced(built):
 
 
 def test_a_functional_model_checks_its_timesteps_and_a_sequential_one_does_not(keras, built):
-    assert not doctor.diagnose((8, 5, 1), built["functional_lstm"]).ok and not keras_accepts(keras, built, "functional_lstm", (8, 5, 1))
+    assert not doctor.diagnose((8, 5, 1), built["functional_lstm"]).ok and not keras_accepts(
+        keras, built, "functional_lstm", (8, 5, 1)
+    )
     assert doctor.diagnose((8, 5, 1), built["lstm"]).ok and keras_accepts(keras, built, "lstm", (8, 5, 1))
     one_step = doctor.diagnose((8, 1), built["functional_normalised"])  # Keras's input check lets (N, 1) through
     assert one_step.ok == keras_accepts(keras, built, "functional_normalised", (8, 1)) is True
@@ -270,8 +313,21 @@ def test_gallery_errors_are_real_and_explained(keras, setup):
 
 def test_the_gallery_covers_the_classic_errors():
     titles = " ".join(setup.title for setup in doctor.GALLERY).lower()
-    for topic in ("2-d data", "features", "swapped", "batch_input_shape", "stateful", "target", "timeseriesgenerator",
-                  "batch axis", "rows in the input", "per-step outputs", "channels first", "embedding", "re-run"):
+    for topic in (
+        "2-d data",
+        "features",
+        "swapped",
+        "batch_input_shape",
+        "stateful",
+        "target",
+        "timeseriesgenerator",
+        "batch axis",
+        "rows in the input",
+        "per-step outputs",
+        "channels first",
+        "embedding",
+        "re-run",
+    ):
         assert topic in titles
 
 
@@ -371,7 +427,9 @@ def test_one_sample_without_its_batch_axis(keras):
     model = _flat_images(keras)
     verdict = doctor.diagnose(np.zeros((28, 28)), model)
     assert not verdict.ok and not _fits(keras, _flat_images(keras), np.zeros((28, 28), "float32"))
-    assert verdict.mistake == "missing batch axis" and verdict.fixes[0].code == "x = x[None]" and verdict.code == ""  # no reshape
+    assert (
+        verdict.mistake == "missing batch axis" and verdict.fixes[0].code == "x = x[None]" and verdict.code == ""
+    )  # no reshape
     assert verdict.fixes[0].shape == (1, 28, 28)
     assert "np.expand_dims(x, 0)" in verdict.fix
     x = np.zeros((28, 28), "float32")[None]
@@ -379,14 +437,18 @@ def test_one_sample_without_its_batch_axis(keras):
 
 
 def test_rows_in_the_input_shape_change_the_model(keras):
-    model = keras.Sequential([keras.Input(shape=(200, 2)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(shape=(200, 2)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
     verdict = doctor.diagnose((200, 2), model)
     assert not verdict.ok and verdict.mistake == "rows in the Input shape" and verdict.side == "model"
     assert "keras.Input(shape=(2, 1))" in verdict.fix and "x = x[None]" in verdict.fix  # the other reading comes second
 
 
 def test_timesteps_in_the_batch_slot(keras):
-    model = keras.Sequential([keras.Input(batch_shape=(20, 20, 3)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(20, 20, 3)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)]
+    )
     verdict = doctor.diagnose((10, 20, 3), model, batch_size=5)
     assert not verdict.ok and verdict.mistake == "timesteps in the batch slot" and verdict.side == "model"
     assert "keras.Input(batch_shape=(5, 20, 3))" in verdict.fix
@@ -398,13 +460,17 @@ def test_a_series_too_short_to_window(built):
 
 
 def test_channels_order_changes_the_odd_model_and_moves_odd_data(keras):
-    odd = keras.Sequential([keras.Input(shape=(3, 16, 16)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    odd = keras.Sequential(
+        [keras.Input(shape=(3, 16, 16)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
     images = np.zeros((4, 16, 16, 3), "float32")  # the usual layout: channels last
     verdict = doctor.diagnose(images, odd)
     assert not verdict.ok and not _fits(keras, odd, images)
     assert verdict.mistake == "channels order" and verdict.side == "model" and verdict.code == ""
     assert "keras.Input(shape=(16, 16, 3))" in verdict.fix and "transpose" not in verdict.code
-    usual = keras.Sequential([keras.Input(shape=(16, 16, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)])
+    usual = keras.Sequential(
+        [keras.Input(shape=(16, 16, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
     assert _fits(keras, usual, images)
     first = np.zeros((4, 3, 16, 16), "float32")  # channels first: here the data is what moves
     moved = doctor.diagnose(first, usual)
@@ -436,7 +502,12 @@ TARGET_CASES = [
 @pytest.mark.parametrize("loss, classes, sequences, target, mistake, side", TARGET_CASES)
 def test_targets_against_the_output_and_the_loss(keras, loss, classes, sequences, target, mistake, side):
     verdict = doctor.diagnose((16, 5, 2), _classifier(keras, loss, classes, sequences), y=target)
-    trains = _fits(keras, _classifier(keras, loss, classes, sequences), np.zeros((16, 5, 2), "float32"), np.zeros(target, "float32"))
+    trains = _fits(
+        keras,
+        _classifier(keras, loss, classes, sequences),
+        np.zeros((16, 5, 2), "float32"),
+        np.zeros(target, "float32"),
+    )
     assert verdict.ok == trains and verdict.targets_ok == trains
     assert verdict.mistake == mistake and verdict.side == side
     if mistake and trains:
@@ -444,7 +515,13 @@ def test_targets_against_the_output_and_the_loss(keras, loss, classes, sequences
     for fix in verdict.fixes:  # every fix with code makes Keras train
         if fix.code:
             model = _classifier(keras, loss, classes, sequences)
-            namespace = {"np": np, "keras": keras, "model": model, "x": np.zeros((16, 5, 2), "float32"), "y": np.zeros(target, "float32")}
+            namespace = {
+                "np": np,
+                "keras": keras,
+                "model": model,
+                "x": np.zeros((16, 5, 2), "float32"),
+                "y": np.zeros(target, "float32"),
+            }
             exec(fix.code, namespace)
             assert _fits(keras, namespace["model"], namespace["x"], namespace["y"]), fix
 
@@ -478,8 +555,16 @@ def raise_from(make):
     return caught.value
 
 
-@pytest.mark.parametrize("bad, words", [((0, 3), "empty or negative"), ((10**9, 10**9), "typo"), ((-2, 3), "empty or negative"),
-                                        (np.array([["a", "b"]]), "text"), ("(3, x)", "whole numbers")])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ((0, 3), "empty or negative"),
+        ((10**9, 10**9), "typo"),
+        ((-2, 3), "empty or negative"),
+        (np.array([["a", "b"]]), "text"),
+        ("(3, x)", "whole numbers"),
+    ],
+)
 def test_bad_data_gets_a_plain_sentence(built, bad, words):
     with pytest.raises(ValueError, match=words):
         doctor.diagnose(bad, built["lstm"])
@@ -495,7 +580,9 @@ def test_bad_models_targets_and_batch_sizes_get_a_plain_sentence(built):
 
 
 def test_token_ids_against_the_embedding(keras):
-    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Embedding(20, 4), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(shape=(6,)), keras.layers.Embedding(20, 4), keras.layers.LSTM(3), keras.layers.Dense(1)]
+    )
     too_big = np.full((4, 6), 20)
     verdict = doctor.diagnose(too_big, model)
     assert not verdict.ok and not _fits(keras, model, too_big) and "input_dim=21" in verdict.fix
@@ -510,7 +597,10 @@ def _build_errors(keras):
     yield "channel axis is missing", lambda: keras.Sequential([keras.Input(shape=(12, 12)), layers.Conv2D(2, 3)])
     yield "window is larger", lambda: keras.Sequential([keras.Input(shape=(1, 31, 31)), layers.Conv2D(4, 7)])
     yield "channels first", lambda: keras.Sequential([keras.Input(shape=(1, 31, 31)), layers.Conv2D(4, 7)])
-    yield "GlobalAveragePooling1D", lambda: keras.Sequential([keras.Input(shape=(None, 3)), layers.Flatten(), layers.Dense(2)])
+    yield (
+        "GlobalAveragePooling1D",
+        lambda: keras.Sequential([keras.Input(shape=(None, 3)), layers.Flatten(), layers.Dense(2)]),
+    )
     yield "drop that first number", lambda: keras.Sequential([keras.Input(shape=(1, 6, 30)), layers.LSTM(4)])
 
 
@@ -520,8 +610,12 @@ def test_explain_error_covers_errors_raised_while_building(keras):
 
 
 def test_explain_error_inside_fit_and_predict(keras):
-    embedding = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Embedding(10, 2), keras.layers.Flatten(), keras.layers.Dense(1)])
-    assert "input_dim` at least 13" in doctor.explain_error(raise_from(lambda: embedding.predict(np.full((2, 4), 12), verbose=0)))
+    embedding = keras.Sequential(
+        [keras.Input(shape=(4,)), keras.layers.Embedding(10, 2), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    assert "input_dim` at least 13" in doctor.explain_error(
+        raise_from(lambda: embedding.predict(np.full((2, 4), 12), verbose=0))
+    )
     classifier = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
     classifier.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     out_of_range = raise_from(lambda: classifier.fit(np.zeros((8, 4)), np.full((8,), 7), epochs=1, verbose=0))
@@ -529,7 +623,9 @@ def test_explain_error_inside_fit_and_predict(keras):
     assert "Graph execution error" in str(out_of_range) and "diagnose(x, model, y=y)" in explanation
     counts = raise_from(lambda: classifier.fit(np.zeros((8, 4)), np.zeros((6,)), epochs=1, verbose=0))
     assert "one target per sample" in doctor.explain_error(counts)
-    per_step = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(3)])
+    per_step = keras.Sequential(
+        [keras.Input(shape=(5, 2)), keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(3)]
+    )
     per_step.compile(optimizer="sgd", loss="categorical_crossentropy")
     error = raise_from(lambda: per_step.fit(np.zeros((8, 5, 2)), np.zeros((8, 3)), epochs=1, verbose=0))
     assert "return_sequences=False" in doctor.explain_error(error)

@@ -118,15 +118,24 @@ def test_the_doctor_agrees_with_keras_and_reports(results):
     targets = [r for r in built if r["case"].target_problem]
     flagged = [r for r in targets if r["verdict"].mistake and r["verdict"].side in ("targets", "model", "loss")]
     silent = [r for r in targets if r["keras_ok"]]
-    false_alarms = [r for r in built if not r["case"].target_problem and r["keras_ok"] and r["verdict"].targets_ok is not None
-                    and r["verdict"].mistake and r["verdict"].side in ("targets", "loss")]
+    false_alarms = [
+        r
+        for r in built
+        if not r["case"].target_problem
+        and r["keras_ok"]
+        and r["verdict"].targets_ok is not None
+        and r["verdict"].mistake
+        and r["verdict"].side in ("targets", "loss")
+    ]
     fixes = [worked for r in results for _fix, worked in r["fixes"]]
     errors = [r for r in results if r["explained"] is not None]
     explained = [r for r in errors if r["explained"]]
     print(f"\nshape doctor on {len(CASES)} real problems ({len(results) - len(built)} fail while being built):")
     print(f"  verdicts agreeing with Keras: {len(agree)}/{len(built)}")
-    print(f"  target problems flagged: {len(flagged)}/{len(targets)} ({len(silent)} of them trained silently by Keras); "
-          f"false target alarms: {len(false_alarms)}")
+    print(
+        f"  target problems flagged: {len(flagged)}/{len(targets)} ({len(silent)} of them trained silently by Keras); "
+        f"false target alarms: {len(false_alarms)}"
+    )
     print(f"  fixes with code that work on the learner's model after a first run: {sum(fixes)}/{len(fixes)}")
     print(f"  Keras errors explained without falling back: {len(explained)}/{len(errors)}")
     for r in built:

@@ -46,7 +46,15 @@ def test_lesson_01_the_seed_network_passes_and_its_count_is_keras():
         ([keras.Input(shape=(3,)), *dense(12, 8, 1)], "one row has 8 features"),
         ([keras.Input(shape=(8,)), *dense(12, 1)], "2 Dense layer(s)"),
         ([keras.Input(shape=(8,)), *dense(16, 8, 1)], "Dense layer 1 has 16 units"),
-        ([keras.Input(shape=(8,)), keras.layers.Dense(12), keras.layers.Dense(8, use_bias=False), keras.layers.Dense(1)], "use_bias"),
+        (
+            [
+                keras.Input(shape=(8,)),
+                keras.layers.Dense(12),
+                keras.layers.Dense(8, use_bias=False),
+                keras.layers.Dense(1),
+            ],
+            "use_bias",
+        ),
     ],
 )
 def test_lesson_01_mistakes_get_their_hint(layers, words):

@@ -29,7 +29,6 @@ written. ``COURSE_SKIP_BROWSER=1`` skips this; a missing Chromium fails it.
 from __future__ import annotations
 
 import pytest
-
 from browser_support import (
     COURSE_NETWORK_BUDGET,
     LESSON_NETWORK_BUDGET,
@@ -45,6 +44,7 @@ from browser_support import (
     move_first_slider,
     whole_course,
 )
+
 from course.lessons import ready_lessons
 
 LESSONS = ready_lessons()
@@ -85,8 +85,10 @@ def check_segment(segment: Segment) -> None:
         )
     if segment.kind in ("lesson", "restart"):
         assert not segment.banners, f"{where}: the stopped-kernel banner shows in a lesson that has just run"
-    print(f"{segment.name}: {segment.peak_pss / MB:.0f} MB PSS, {segment.network / MB:.2f} MB, "
-          f"{segment.seconds:.0f} s", flush=True)
+    print(
+        f"{segment.name}: {segment.peak_pss / MB:.0f} MB PSS, {segment.network / MB:.2f} MB, {segment.seconds:.0f} s",
+        flush=True,
+    )
 
 
 def report(journey: Journey) -> None:
@@ -94,8 +96,10 @@ def report(journey: Journey) -> None:
     print(f"memory limit: {journey.lab.cgroup_note}")
     if journey.page_load is not None:
         load = journey.page_load
-        print(f"JupyterLab's first page load (not counted): {load.network / MB:.2f} MB "
-              f"(websocket {load.websocket / MB:.2f}, HTTP {load.http / MB:.2f}), {load.seconds:.0f} s")
+        print(
+            f"JupyterLab's first page load (not counted): {load.network / MB:.2f} MB "
+            f"(websocket {load.websocket / MB:.2f}, HTTP {load.http / MB:.2f}), {load.seconds:.0f} s"
+        )
     print(journey_table(journey.segments))
     lessons = [segment for segment in journey.segments if segment.kind == "lesson"]
     print(f"the course: {sum(s.network for s in lessons) / MB:.2f} MB, {sum(s.seconds for s in lessons):.0f} s")

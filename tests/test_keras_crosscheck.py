@@ -14,7 +14,11 @@ pytestmark = pytest.mark.keras
 KINDS = shapes.LAYER_KINDS
 GRID = [
     ModelSpec(
-        layer=layer, features=f, units=u, n_layers=n, outputs=o,
+        layer=layer,
+        features=f,
+        units=u,
+        n_layers=n,
+        outputs=o,
         timesteps=None if layer == "Dense" else 4,
         return_sequences=layer != "Dense" and o == 4,  # the output layer then runs at every step
         batch_size=8 if (f, n) == (3, 2) else None,
@@ -27,7 +31,13 @@ def test_grid_is_large_enough():
     assert len(GRID) >= 200
 
 
-@pytest.mark.parametrize("spec", GRID, ids=lambda s: f"{s.layer}-f{s.features}-u{s.units}-n{s.n_layers}-o{s.outputs}-seq{int(s.return_sequences)}-b{s.batch_size}")
+@pytest.mark.parametrize(
+    "spec",
+    GRID,
+    ids=lambda s: (
+        f"{s.layer}-f{s.features}-u{s.units}-n{s.n_layers}-o{s.outputs}-seq{int(s.return_sequences)}-b{s.batch_size}"
+    ),
+)
 def test_layer_table_matches_the_built_model(spec):
     model = models.build(spec)
     table = models.layer_table(spec)
@@ -63,7 +73,9 @@ def test_dense_without_bias(keras, features, units):
     assert layer.count_params() == shapes.dense_params(features, units, use_bias=False)
 
 
-@pytest.mark.parametrize("n_samples, batch_size", [(50, 5), (50, 7), (50, 50), (50, 64), (13, 1), (100, 33), (1000, 10), (1000, 32)])
+@pytest.mark.parametrize(
+    "n_samples, batch_size", [(50, 5), (50, 7), (50, 50), (50, 64), (13, 1), (100, 33), (1000, 10), (1000, 32)]
+)
 def test_iterations_equal_the_batches_fit_runs(n_samples, batch_size):
     X, y = data.example_table(n_samples, 3, seed=1)
     run = training.run_epochs(X, y, batch_size, epochs=2, shuffle=True, seed=1)
@@ -81,7 +93,9 @@ def test_dropped_remainder_matches_a_dataset_with_drop_remainder(keras, n_sample
     dataset = tf.data.Dataset.from_tensor_slices((X, y)).batch(batch_size, drop_remainder=True)
     model = training.compile_model(models.build(ModelSpec()))
     model.fit(dataset, epochs=1, verbose=0, shuffle=False)
-    assert int(model.optimizer.iterations.numpy()) == shapes.iterations_per_epoch(n_samples, batch_size, drop_remainder=True)
+    assert int(model.optimizer.iterations.numpy()) == shapes.iterations_per_epoch(
+        n_samples, batch_size, drop_remainder=True
+    )
 
 
 def test_recorded_batch_losses_equal_each_batch_replayed(keras):
@@ -125,14 +139,18 @@ def test_exported_code_builds_the_same_model(spec):
     exec(models.to_code(spec), namespace)
     exported, built = namespace["model"], models.build(spec)
     assert exported.count_params() == built.count_params()
-    assert [tuple(layer.output.shape) for layer in exported.layers] == [tuple(layer.output.shape) for layer in built.layers]
+    assert [tuple(layer.output.shape) for layer in exported.layers] == [
+        tuple(layer.output.shape) for layer in built.layers
+    ]
     assert [layer.name for layer in exported.layers] == [layer.name for layer in built.layers]
 
 
 def test_legacy_batch_input_shape_is_rejected_by_keras_3():
     spec = ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, stateful=True)
     with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
-        exec(models.legacy_code(spec).replace("from keras.models import Sequential", "from keras import Sequential"), {})
+        exec(
+            models.legacy_code(spec).replace("from keras.models import Sequential", "from keras import Sequential"), {}
+        )
 
 
 def test_legacy_input_shape_still_runs_but_warns():
@@ -252,9 +270,16 @@ def test_gap_statement_reads_the_spread():
 
 
 @pytest.mark.parametrize("features", [None, 3])
-@pytest.mark.parametrize("window, horizon, stride, batch_size", [(2, 1, 1, 8), (5, 1, 2, 4), (3, 4, 1, 5), (7, 2, 3, 32), (1, 1, 1, 1), (10, 5, 4, 3)])
+@pytest.mark.parametrize(
+    "window, horizon, stride, batch_size",
+    [(2, 1, 1, 8), (5, 1, 2, 4), (3, 4, 1, 5), (7, 2, 3, 32), (1, 1, 1, 1), (10, 5, 4, 3)],
+)
 def test_make_windows_equals_keras_windows(features, window, horizon, stride, batch_size):
-    series = data.example_series("1..10", length=40) if features is None else data.example_series("several features", length=40)
+    series = (
+        data.example_series("1..10", length=40)
+        if features is None
+        else data.example_series("several features", length=40)
+    )
     X, y = data.make_windows(series, window, horizon, stride)
     batches = data.keras_windows(series, window, horizon, stride, batch_size)
     assert [len(xb) for xb, _ in batches] == [e - s for s, e in shapes.batch_bounds(len(X), batch_size)]
@@ -295,7 +320,9 @@ def test_stacked_recurrent_params_against_keras(keras, variant, features, units,
     layer, options = RECURRENT_VARIANTS[variant]
     stack = [keras.Input(shape=(5, features))]
     for index in range(n_layers):
-        stack.append(getattr(keras.layers, layer)(units, return_sequences=index < n_layers - 1, name=f"r{index}", **options))
+        stack.append(
+            getattr(keras.layers, layer)(units, return_sequences=index < n_layers - 1, name=f"r{index}", **options)
+        )
     model = keras.Sequential(stack, name="stack")
     expected = expected_stack(layer, options, features, units, n_layers)
     assert [model.get_layer(f"r{i}").count_params() for i in range(n_layers)] == expected
@@ -339,7 +366,9 @@ from course import diagnose  # noqa: E402
 @pytest.mark.parametrize("layer", ["SimpleRNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("batch_size, timesteps, n_chunks", [(1, 3, 5), (2, 5, 4), (4, 2, 6)])
 def test_stateful_chunks_equal_the_whole_sequence(layer, batch_size, timesteps, n_chunks):
-    result = training.stateful_equivalence(layer=layer, units=5, features=2, timesteps=timesteps, n_chunks=n_chunks, batch_size=batch_size)
+    result = training.stateful_equivalence(
+        layer=layer, units=5, features=2, timesteps=timesteps, n_chunks=n_chunks, batch_size=batch_size
+    )
     assert result["carry_difference"] < 1e-5
     assert result["reset_difference"] > 1e-3
 
@@ -353,7 +382,9 @@ def test_stateful_samples_follow_the_layout():
 
 
 def test_fit_stateful_resets_between_epochs():
-    result = training.fit_stateful(data.example_series("noisy sine", length=101), batch_size=2, timesteps=10, units=4, epochs=2)
+    result = training.fit_stateful(
+        data.example_series("noisy sine", length=101), batch_size=2, timesteps=10, units=4, epochs=2
+    )
     assert len(result["losses"]) == 2
     layer = result["model"].get_layer("hidden_1")
     assert layer.stateful and all(float(np.abs(np.asarray(s)).max()) == 0 for s in layer.states)
@@ -368,7 +399,9 @@ def raise_from(make):
 
 
 def stateful_model(keras, batch=8):
-    return keras.Sequential([keras.Input(batch_shape=(batch, 5, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)])
+    return keras.Sequential(
+        [keras.Input(batch_shape=(batch, 5, 1)), keras.layers.LSTM(4, stateful=True), keras.layers.Dense(1)]
+    )
 
 
 def test_explains_the_removed_batch_input_shape(keras):
@@ -392,7 +425,11 @@ def test_explains_a_stateful_model_given_another_batch_size(keras):
 def test_explains_the_sample_count_that_does_not_divide(keras):
     model = stateful_model(keras)
     model.compile(optimizer="sgd", loss="mse")
-    exc = raise_from(lambda: model.fit(np.zeros((20, 5, 1), "float32"), np.zeros((20, 1), "float32"), batch_size=8, shuffle=False, verbose=0))
+    exc = raise_from(
+        lambda: model.fit(
+            np.zeros((20, 5, 1), "float32"), np.zeros((20, 1), "float32"), batch_size=8, shuffle=False, verbose=0
+        )
+    )
     text = diagnose.explain_error(exc)
     assert "A batch of 4 rows met a state kept for 8 rows" in text and "len(x) // 8 * 8" in text
 

@@ -40,7 +40,9 @@ def test_the_progress_bar_counts_steps_and_each_step_is_one_update():
 
 
 def test_steps_per_epoch_caps_the_updates_of_each_epoch():
-    run = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=100, batch_size=10, epochs=2, steps_per_epoch=4)
+    run = examples.fit_steps(
+        examples.dense_network(examples.SEED_002_WIDTHS), rows=100, batch_size=10, epochs=2, steps_per_epoch=4
+    )
     assert (run.progress_bar_steps, run.updates) == (4, 8)
     full = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=1000, batch_size=10)
     assert (full.progress_bar_steps, full.updates) == (100, 100)

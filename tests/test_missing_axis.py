@@ -19,7 +19,9 @@ def test_a_missing_trailing_axis_runs_quietly_as_columns_as_timesteps():
     assert outcome.accepted and outcome.warnings == 0
     assert outcome.call_shape == (6, 1) and outcome.predict_shape == (6, 1)
     assert np.allclose(model(table).numpy(), model(table.reshape(6, 3, 1)).numpy(), atol=1e-6)
-    assert outcome.describe() == "(6, 3) into Input(shape=(3, 1)): runs, output (6, 1), predict gives (6, 1), warnings: 0"
+    assert (
+        outcome.describe() == "(6, 3) into Input(shape=(3, 1)): runs, output (6, 1), predict gives (6, 1), warnings: 0"
+    )
 
 
 def test_a_missing_middle_axis_is_refused_with_the_expected_shape():
@@ -32,5 +34,8 @@ def test_a_missing_middle_axis_is_refused_with_the_expected_shape():
 
 
 def test_the_sentence_is_found_without_terminal_markers():
-    assert missing_axis.expected_shape_sentence("\x1b[1mExpected shape (None, 1, 3), but\x1b[0m x") == "Expected shape (None, 1, 3), but x"
+    assert (
+        missing_axis.expected_shape_sentence("\x1b[1mExpected shape (None, 1, 3), but\x1b[0m x")
+        == "Expected shape (None, 1, 3), but x"
+    )
     assert missing_axis.expected_shape_sentence("something else") is None

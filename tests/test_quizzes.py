@@ -3,8 +3,12 @@ its own hint, and every answer is computed from Keras, never stored."""
 
 from __future__ import annotations
 
+import pytest
+
+from course import models, shapes, training
+from course.quizzes import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
 from course.quizzes.spec import GENERIC_HINT, QuizSpec
-from widgets import Quiz
+from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab
 
 
 def test_a_spec_grades_a_guess_and_names_the_anticipated_mistake():
@@ -26,12 +30,6 @@ def test_the_widget_shows_the_hint_for_that_mistake():
 
 # The lessons' quizzes, on live widgets: the right answer is accepted, each anticipated mistake
 # gets its own hint (never the generic one), and the answer is Keras's.
-
-import pytest
-
-from course import models, shapes, training
-from course.quizzes import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
-from widgets import BatchExplorer, SequenceExplorer, ShapeExplorer, TrainingLab
 
 
 def assert_hints_are_specific(spec):

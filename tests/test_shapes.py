@@ -60,7 +60,9 @@ def test_tenth_batch_of_fifty_rows_is_rows_46_to_50():
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "8", True, None])
-@pytest.mark.parametrize("function", [shapes.dense_params, shapes.lstm_params, shapes.gru_params, shapes.simple_rnn_params])
+@pytest.mark.parametrize(
+    "function", [shapes.dense_params, shapes.lstm_params, shapes.gru_params, shapes.simple_rnn_params]
+)
 def test_bad_sizes_raise_a_helpful_value_error(function, bad):
     with pytest.raises(ValueError, match="units"):
         function(3, bad)
@@ -116,7 +118,17 @@ def test_units_are_independent_of_features(features, units):
     assert shapes.lstm_params(features, units) == 4 * (features * units + units * units + units)
 
 
-@pytest.mark.parametrize("batch_size, n_samples, flavour", [(1, 512, "stochastic (SGD)"), (2, 512, "mini-batch"), (511, 512, "mini-batch"), (512, 512, "full-batch"), (600, 512, "full-batch"), (1, 1, "full-batch")])
+@pytest.mark.parametrize(
+    "batch_size, n_samples, flavour",
+    [
+        (1, 512, "stochastic (SGD)"),
+        (2, 512, "mini-batch"),
+        (511, 512, "mini-batch"),
+        (512, 512, "full-batch"),
+        (600, 512, "full-batch"),
+        (1, 1, "full-batch"),
+    ],
+)
 def test_descent_flavour(batch_size, n_samples, flavour):
     assert shapes.descent_flavour(batch_size, n_samples) == flavour
 
@@ -145,7 +157,10 @@ def test_hundred_images_as_dense_input():
 
 @given(st.lists(st.integers(1, 300), min_size=2, max_size=6), st.integers(1, 1000), st.integers(0, 2))
 def test_only_activations_grow_with_the_batch(widths, batch_size, slots):
-    one, many = shapes.step_memory(widths, 1, optimizer_slots=slots), shapes.step_memory(widths, batch_size, optimizer_slots=slots)
+    one, many = (
+        shapes.step_memory(widths, 1, optimizer_slots=slots),
+        shapes.step_memory(widths, batch_size, optimizer_slots=slots),
+    )
     assert many["parameter_bytes"] == one["parameter_bytes"]
     assert many["activation_bytes"] == batch_size * one["activation_bytes"]
 

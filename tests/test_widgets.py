@@ -3,23 +3,32 @@
 import html
 import re
 
+import ipywidgets as W
 import numpy as np
+import plotly.graph_objects as go
 import pytest
+import traitlets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ipywidgets as W
-import plotly.graph_objects as go
-import traitlets
-
-from course import data, figures, models, shapes, training
 import widgets
+from course import data, figures, models, shapes, training
 from course import diagnose as doctor
 from course.throughput import BATCH_SIZES
-from widgets import BatchExplorer, ErrorGallery, Quiz, SequenceExplorer, ShapeDoctor, ShapeExplorer, StatefulExplorer, TrainingLab, UnitsExplorer, WindowExplorer
+from widgets import (
+    BatchExplorer,
+    ErrorGallery,
+    Quiz,
+    SequenceExplorer,
+    ShapeDoctor,
+    ShapeExplorer,
+    StatefulExplorer,
+    TrainingLab,
+    UnitsExplorer,
+    WindowExplorer,
+)
 from widgets._base import CourseWidget
-from widgets._figure import property_changes, refresh_figure
-from widgets._figure import CourseFigure
+from widgets._figure import CourseFigure, property_changes, refresh_figure
 from widgets.units_explorer import demo_sequence
 
 pytestmark = pytest.mark.widgets
@@ -114,8 +123,12 @@ def test_unknown_setting_is_named():
 
 @WIDGET_SETTINGS
 @given(
-    features=st.integers(-5, 40), units=st.integers(-5, 100), n_layers=st.integers(0, 6),
-    batch_size=st.integers(0, 100), layer=st.sampled_from(shapes.LAYER_KINDS), timesteps=st.integers(0, 30),
+    features=st.integers(-5, 40),
+    units=st.integers(-5, 100),
+    n_layers=st.integers(0, 6),
+    batch_size=st.integers(0, 100),
+    layer=st.sampled_from(shapes.LAYER_KINDS),
+    timesteps=st.integers(0, 30),
 )
 def test_no_slider_combination_raises(shape_explorer, features, units, n_layers, batch_size, layer, timesteps):
     explorer = shape_explorer
@@ -205,7 +218,13 @@ def test_a_bad_learning_rate_is_explained_in_the_widget():
 
 
 @WIDGET_SETTINGS
-@given(n_samples=st.integers(-3, 300), batch_size=st.integers(-3, 300), epochs=st.integers(0, 9), shuffle=st.booleans(), seed=st.integers(0, 99))
+@given(
+    n_samples=st.integers(-3, 300),
+    batch_size=st.integers(-3, 300),
+    epochs=st.integers(0, 9),
+    shuffle=st.booleans(),
+    seed=st.integers(0, 99),
+)
 def test_no_batch_combination_raises(batch_explorer, n_samples, batch_size, epochs, shuffle, seed):
     explorer = batch_explorer
     explorer.n_samples, explorer.batch_size, explorer.epochs = n_samples, batch_size, epochs
@@ -402,10 +421,22 @@ def test_training_lab_code_runs(lab):
 
 
 @WIDGET_SETTINGS
-@given(batch_size=st.integers(-5, 2000), learning_rate=st.floats(-1, 2), epochs=st.integers(-2, 200), n_seeds=st.integers(-1, 9), scale_lr=st.booleans())
+@given(
+    batch_size=st.integers(-5, 2000),
+    learning_rate=st.floats(-1, 2),
+    epochs=st.integers(-2, 200),
+    n_seeds=st.integers(-1, 9),
+    scale_lr=st.booleans(),
+)
 def test_no_training_lab_setting_raises(training_lab, batch_size, learning_rate, epochs, n_seeds, scale_lr):
     lab = training_lab
-    lab.batch_size, lab.learning_rate, lab.epochs, lab.n_seeds, lab.scale_lr = batch_size, learning_rate, epochs, n_seeds, scale_lr
+    lab.batch_size, lab.learning_rate, lab.epochs, lab.n_seeds, lab.scale_lr = (
+        batch_size,
+        learning_rate,
+        epochs,
+        n_seeds,
+        scale_lr,
+    )
     if learning_rate > 0:
         assert lab.problem == ""
     else:
@@ -464,10 +495,22 @@ def test_layouts_table_compares_timesteps_and_features():
 
 
 @WIDGET_SETTINGS
-@given(n_samples=st.integers(-3, 100), timesteps=st.integers(-3, 30), features=st.integers(-3, 10), units=st.integers(-3, 80), layer=st.sampled_from(shapes.RECURRENT))
+@given(
+    n_samples=st.integers(-3, 100),
+    timesteps=st.integers(-3, 30),
+    features=st.integers(-3, 10),
+    units=st.integers(-3, 80),
+    layer=st.sampled_from(shapes.RECURRENT),
+)
 def test_no_sequence_setting_raises(sequence_explorer, n_samples, timesteps, features, units, layer):
     explorer = sequence_explorer
-    explorer.n_samples, explorer.timesteps, explorer.features, explorer.units, explorer.layer = n_samples, timesteps, features, units, layer
+    explorer.n_samples, explorer.timesteps, explorer.features, explorer.units, explorer.layer = (
+        n_samples,
+        timesteps,
+        features,
+        units,
+        layer,
+    )
     assert explorer.problem == ""
     assert explorer.model.count_params() == models.total_params(explorer.current_spec())
 
@@ -508,7 +551,9 @@ def test_series_menu_with_several_features():
     assert X.shape[2] == 3 and y.shape[1] == 3 and explorer.check_keras() is True
 
 
-@pytest.mark.parametrize("settings, words", [(dict(horizon=0), "horizon must be 1 or more"), (dict(window=12), "needs at least 13 steps")])
+@pytest.mark.parametrize(
+    "settings, words", [(dict(horizon=0), "horizon must be 1 or more"), (dict(window=12), "needs at least 13 steps")]
+)
 def test_impossible_windows_explain_themselves(settings, words):
     explorer = WindowExplorer()
     for name, value in settings.items():
@@ -537,10 +582,22 @@ def test_train_button_fits_a_small_lstm():
 
 
 @WIDGET_SETTINGS
-@given(series=st.sampled_from(data.SERIES_KINDS), window=st.integers(-2, 40), horizon=st.integers(-2, 12), stride=st.integers(-2, 12), batch_size=st.integers(-2, 40))
+@given(
+    series=st.sampled_from(data.SERIES_KINDS),
+    window=st.integers(-2, 40),
+    horizon=st.integers(-2, 12),
+    stride=st.integers(-2, 12),
+    batch_size=st.integers(-2, 40),
+)
 def test_no_window_setting_raises(window_explorer, series, window, horizon, stride, batch_size):
     explorer = window_explorer
-    explorer.series, explorer.window, explorer.horizon, explorer.stride, explorer.batch_size = series, window, horizon, stride, batch_size
+    explorer.series, explorer.window, explorer.horizon, explorer.stride, explorer.batch_size = (
+        series,
+        window,
+        horizon,
+        stride,
+        batch_size,
+    )
     length = len(data.example_series(series))
     if explorer.horizon >= 1 and explorer.window + explorer.horizon <= length:
         assert explorer.problem == ""
@@ -562,7 +619,10 @@ def test_units_explorer_one_feature_many_units():
     assert np.array(heatmap.z).shape == (100, 10)
     np.testing.assert_allclose(np.array(heatmap.z), explorer.states.T)
     assert explorer.model.get_layer("hidden_1").count_params() == 40800
-    assert f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)" in explorer.breakdown.value
+    assert (
+        f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)"
+        in explorer.breakdown.value
+    )
 
 
 @pytest.mark.parametrize("name, value", [("features", 4), ("units", 33), ("timesteps", 15), ("n_layers", 3)])
@@ -573,7 +633,9 @@ def test_every_units_control_drives_model_and_figures(name, value):
     assert explorer.states.shape == (explorer.timesteps, explorer.units)
     assert np.array(explorer.figure.data[0].z).shape == (explorer.units, explorer.timesteps)
     assert exported_params(explorer.code()) == explorer.model.count_params() == models.total_params(explorer.spec)
-    gates = len(explorer.matrices_figure.layout.shapes) // len(shapes.weight_shapes(explorer.layer, explorer.features, explorer.units))
+    gates = len(explorer.matrices_figure.layout.shapes) // len(
+        shapes.weight_shapes(explorer.layer, explorer.features, explorer.units)
+    )
     assert gates == shapes.gates(explorer.layer)
 
 
@@ -587,7 +649,15 @@ def test_units_explorer_states_are_the_real_layers(layer, n_layers):
     np.testing.assert_allclose(explorer.states[-1] if own.ndim == 1 else explorer.states, own, atol=1e-5)
 
 
-@pytest.mark.parametrize("layer, options", [("GRU", dict(reset_after=False)), ("GRU", dict(use_bias=False)), ("LSTM", dict(activation="relu")), ("SimpleRNN", dict(activation="sigmoid"))])
+@pytest.mark.parametrize(
+    "layer, options",
+    [
+        ("GRU", dict(reset_after=False)),
+        ("GRU", dict(use_bias=False)),
+        ("LSTM", dict(activation="relu")),
+        ("SimpleRNN", dict(activation="sigmoid")),
+    ],
+)
 def test_recurrent_states_follow_keras_beyond_the_defaults(keras, layer, options):
     recurrent = getattr(keras.layers, layer)(6, return_sequences=True, **options)
     x = np.random.default_rng(1).normal(size=(7, 2)).astype("float32")
@@ -606,7 +676,10 @@ def test_recurrent_states_refuse_what_they_do_not_reproduce(keras):
 def test_units_layer_menu(layer):
     explorer = UnitsExplorer(features=2, units=5)
     explorer.controls["layer"].value = layer
-    assert f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)" in explorer.breakdown.value
+    assert (
+        f"<b>{explorer.model.get_layer('hidden_1').count_params():,}</b> (its <code>count_params()</code>)"
+        in explorer.breakdown.value
+    )
     assert explorer.model.get_layer("hidden_1").count_params() == shapes.layer_params(layer, 2, 5)
 
 
@@ -616,10 +689,22 @@ def test_lstm_hidden_state_stays_between_minus_one_and_one():
 
 
 @WIDGET_SETTINGS
-@given(layer=st.sampled_from(shapes.RECURRENT), features=st.integers(-2, 12), units=st.integers(-2, 150), timesteps=st.integers(-2, 40), n_layers=st.integers(-1, 5))
+@given(
+    layer=st.sampled_from(shapes.RECURRENT),
+    features=st.integers(-2, 12),
+    units=st.integers(-2, 150),
+    timesteps=st.integers(-2, 40),
+    n_layers=st.integers(-1, 5),
+)
 def test_no_units_setting_raises(units_explorer, layer, features, units, timesteps, n_layers):
     explorer = units_explorer
-    explorer.layer, explorer.features, explorer.units, explorer.timesteps, explorer.n_layers = layer, features, units, timesteps, n_layers
+    explorer.layer, explorer.features, explorer.units, explorer.timesteps, explorer.n_layers = (
+        layer,
+        features,
+        units,
+        timesteps,
+        n_layers,
+    )
     assert explorer.problem == ""
     assert explorer.states.shape == (explorer.timesteps, explorer.units)
 
@@ -691,10 +776,22 @@ def test_stateful_legacy_code_is_the_keras_2_spelling():
 
 
 @WIDGET_SETTINGS
-@given(n_steps=st.integers(-5, 500), batch_size=st.integers(-2, 20), timesteps=st.integers(-2, 25), units=st.integers(-2, 40), shuffle=st.booleans())
+@given(
+    n_steps=st.integers(-5, 500),
+    batch_size=st.integers(-2, 20),
+    timesteps=st.integers(-2, 25),
+    units=st.integers(-2, 40),
+    shuffle=st.booleans(),
+)
 def test_no_stateful_setting_raises(stateful_explorer, n_steps, batch_size, timesteps, units, shuffle):
     explorer = stateful_explorer
-    explorer.n_steps, explorer.batch_size, explorer.timesteps, explorer.units, explorer.shuffle = n_steps, batch_size, timesteps, units, shuffle
+    explorer.n_steps, explorer.batch_size, explorer.timesteps, explorer.units, explorer.shuffle = (
+        n_steps,
+        batch_size,
+        timesteps,
+        units,
+        shuffle,
+    )
     fits = explorer.n_steps >= explorer.batch_size * explorer.timesteps
     assert (explorer.problem == "") == fits
 
@@ -717,7 +814,15 @@ def test_shape_doctor_starts_on_the_silent_case():
     assert ribbon[0].fillcolor == "#2e7d32"  # the data block is green: it fits
 
 
-@pytest.mark.parametrize("typed, ok, suggested", [("(32, 1, 10)", False, (32, 10, 1)), ("32, 10, 1", True, None), ("(320,)", False, None), ("[8, 10, 3]", False, None)])
+@pytest.mark.parametrize(
+    "typed, ok, suggested",
+    [
+        ("(32, 1, 10)", False, (32, 10, 1)),
+        ("32, 10, 1", True, None),
+        ("(320,)", False, None),
+        ("[8, 10, 3]", False, None),
+    ],
+)
 def test_typing_a_shape_gives_the_verdict_of_keras(typed, ok, suggested):
     doctor_widget = ShapeDoctor()
     doctor_widget.controls["data_shape"].value = typed
@@ -730,7 +835,11 @@ def test_typing_a_shape_gives_the_verdict_of_keras(typed, ok, suggested):
 def test_typed_text_is_never_evaluated_and_bad_text_is_explained(typed):
     doctor_widget = ShapeDoctor()
     doctor_widget.data_shape = typed
-    assert "whole numbers" in doctor_widget.problem or "at least one element" in doctor_widget.problem or "e.g. (100,)" in doctor_widget.problem
+    assert (
+        "whole numbers" in doctor_widget.problem
+        or "at least one element" in doctor_widget.problem
+        or "e.g. (100,)" in doctor_widget.problem
+    )
 
 
 @pytest.mark.parametrize("name, value", [("layer", "GRU"), ("timesteps", 12), ("features", 3), ("units", 20)])
@@ -738,7 +847,11 @@ def test_every_doctor_control_rebuilds_the_model(name, value):
     doctor_widget = ShapeDoctor()
     doctor_widget.controls[name].value = value
     assert getattr(doctor_widget, name) == value
-    assert doctor_widget.report.keras_total == doctor_widget.model.count_params() == models.total_params(doctor_widget.current_spec())
+    assert (
+        doctor_widget.report.keras_total
+        == doctor_widget.model.count_params()
+        == models.total_params(doctor_widget.current_spec())
+    )
     expected = tuple(doctor_widget.model.inputs[0].shape)
     assert doctor_widget.diagnosis.expected == expected
 
@@ -774,8 +887,15 @@ def test_doctor_code_runs_the_fixed_data_through_the_model(typed):
 
 
 @WIDGET_SETTINGS
-@given(batch=st.integers(1, 70), axes=st.lists(st.integers(1, 40), max_size=3), layer=st.sampled_from(shapes.LAYER_KINDS),
-       timesteps=st.integers(-2, 40), features=st.integers(-2, 20), stateful=st.booleans(), batch_size=st.integers(-2, 70))
+@given(
+    batch=st.integers(1, 70),
+    axes=st.lists(st.integers(1, 40), max_size=3),
+    layer=st.sampled_from(shapes.LAYER_KINDS),
+    timesteps=st.integers(-2, 40),
+    features=st.integers(-2, 20),
+    stateful=st.booleans(),
+    batch_size=st.integers(-2, 70),
+)
 def test_no_doctor_setting_raises(shape_doctor, batch, axes, layer, timesteps, features, stateful, batch_size):
     doctor_widget = shape_doctor
     with doctor_widget.hold_trait_notifications():
@@ -795,7 +915,11 @@ def shape_doctor():
 def test_the_doctor_checks_typed_targets_against_the_output_and_loss():
     doctor_widget = ShapeDoctor(data_shape="(32, 10, 1)", target_shape="(32, 10, 1)")
     verdict = doctor_widget.diagnosis
-    assert verdict.target_shape == (32, 10, 1) and verdict.loss == "mean_squared_error" and verdict.output_shape == (None, 1)
+    assert (
+        verdict.target_shape == (32, 10, 1)
+        and verdict.loss == "mean_squared_error"
+        and verdict.output_shape == (None, 1)
+    )
     assert verdict.ok and verdict.mistake == "one output per sequence, a label per step"  # Keras trains on it silently
     assert "Mistake:" in doctor_widget.verdict.value and "trains anyway" in doctor_widget.verdict.value
     doctor_widget.controls["target_shape"].value = "(32, 1)"
@@ -872,7 +996,9 @@ def test_every_widget_exports_runnable_keras_3_code():
 # Every widget: limits declared by the widget and enforced by the base, sliders that match them
 
 
-WIDGET_CLASSES = [getattr(widgets, name) for name in widgets.__all__ if issubclass(getattr(widgets, name), CourseWidget)]
+WIDGET_CLASSES = [
+    getattr(widgets, name) for name in widgets.__all__ if issubclass(getattr(widgets, name), CourseWidget)
+]
 WIDGET_OPTIONS = {
     "ShapeExplorer": dict(layers=shapes.LAYER_KINDS, controls=tuple(ShapeExplorer.LIMITS)),  # every slider shown
     "TrainingLab": dict(n_samples=200),  # its batch limit is set per instance, from its data
@@ -890,7 +1016,10 @@ def test_every_declared_limit_is_enforced(any_widget):
             setattr(any_widget, name, asked)
             assert getattr(any_widget, name) == expected, (name, asked)
             if asked != expected:  # said even when the value does not move (already at the end)
-                assert f"{name} {asked} is outside {low}-{high}: using {expected}" in any_widget.message.value, (name, asked)
+                assert f"{name} {asked} is outside {low}-{high}: using {expected}" in any_widget.message.value, (
+                    name,
+                    asked,
+                )
 
 
 def test_every_slider_is_a_declared_limit_with_its_range(any_widget):
@@ -967,32 +1096,60 @@ def test_traits_without_declared_limits_are_left_alone():
 def plain(value):
     """A plotly property value as plain Python, with what plotly draws as absent left out."""
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items() if key != "uid" and not (item is None or (isinstance(item, (dict, list, tuple)) and len(item) == 0))}
+        return {
+            key: plain(item)
+            for key, item in value.items()
+            if key != "uid" and not (item is None or (isinstance(item, (dict, list, tuple)) and len(item) == 0))
+        }
     if isinstance(value, (list, tuple, np.ndarray)):
         return [plain(item) for item in (value.tolist() if isinstance(value, np.ndarray) else value)]
     return value
 
 
 def shows(widget, figure) -> bool:
-    return plain([t.to_plotly_json() for t in widget.data]) == plain([t.to_plotly_json() for t in figure.data]) and plain(widget.layout.to_plotly_json()) == plain(figure.layout.to_plotly_json())
+    return plain([t.to_plotly_json() for t in widget.data]) == plain(
+        [t.to_plotly_json() for t in figure.data]
+    ) and plain(widget.layout.to_plotly_json()) == plain(figure.layout.to_plotly_json())
 
 
 def messages_of(figure):
     sent = []
-    figure.observe(lambda change: sent.append((change["name"].removeprefix("_py2js_"), change["new"])) if change["new"] is not None else None,
-                   names=["_py2js_update", "_py2js_restyle", "_py2js_relayout", "_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces"])
+    figure.observe(
+        lambda change: (
+            sent.append((change["name"].removeprefix("_py2js_"), change["new"])) if change["new"] is not None else None
+        ),
+        names=[
+            "_py2js_update",
+            "_py2js_restyle",
+            "_py2js_relayout",
+            "_py2js_addTraces",
+            "_py2js_deleteTraces",
+            "_py2js_moveTraces",
+        ],
+    )
     return sent
 
 
 def test_property_changes_name_only_what_changed():
-    old = {"type": "scatter", "uid": "u1", "x": np.arange(3), "marker": {"color": "red", "size": 4}, "text": ["a", "b"], "line": {}}
+    old = {
+        "type": "scatter",
+        "uid": "u1",
+        "x": np.arange(3),
+        "marker": {"color": "red", "size": 4},
+        "text": ["a", "b"],
+        "line": {},
+    }
     new = {"type": "scatter", "x": np.arange(3), "marker": {"color": "blue", "size": 4}, "name": "n"}
     assert property_changes(old, new, keep=("uid",)) == {("marker", "color"): "blue", ("name",): "n", ("text",): None}
     assert property_changes({"x": np.arange(3)}, {"x": np.arange(4)})[("x",)].tolist() == [0, 1, 2, 3]
     notes = [{"text": "a", "x": 0}, {"text": "b", "x": 1}, {"text": "c", "x": 2}]
-    assert property_changes({"annotations": notes}, {"annotations": [notes[0], {"text": "B", "x": 1}, notes[2]]}) == {("annotations", 1, "text"): "B"}
+    assert property_changes({"annotations": notes}, {"annotations": [notes[0], {"text": "B", "x": 1}, notes[2]]}) == {
+        ("annotations", 1, "text"): "B"
+    }
     moved = [{"text": t, "x": 5} for t in "abc"]
-    assert property_changes({"annotations": notes}, {"annotations": moved}) == {("annotations",): moved}  # most items changed: one new list
+    assert property_changes({"annotations": notes}, {"annotations": moved}) == {
+        ("annotations",): moved
+    }  # most items changed: one new list
     assert property_changes({"shapes": [], "title": {}}, {}) == {} and property_changes({}, {"shapes": []}) == {}
 
 
@@ -1009,7 +1166,9 @@ def test_a_refresh_with_the_same_traces_updates_them_in_place_in_one_message():
     assert shows(widget, new)
     update = sent[0][1]
     assert not any(update["style_data"].values())  # the traces did not change: none is sent again
-    assert "template" not in update["layout_data"] and "annotations" not in update["layout_data"]  # only the changed texts
+    assert (
+        "template" not in update["layout_data"] and "annotations" not in update["layout_data"]
+    )  # only the changed texts
     texts = sorted(key for key in update["layout_data"] if key != "title.text")
     assert len(texts) == 3 and all(re.fullmatch(r"annotations\.\d+\.text", key) for key in texts)  # the 3 tensor shapes
     assert sorted(update["layout_data"][key] for key in texts) == ["(50, 1)", "(50, 3)", "(50, 8)"]
@@ -1031,10 +1190,19 @@ def test_a_refresh_with_other_traces_replaces_only_those():
     assert shows(widget, heatmap)
 
 
-@pytest.mark.parametrize("cls, name, value", [
-    (ShapeExplorer, "units", 9), (SequenceExplorer, "features", 2), (UnitsExplorer, "units", 9), (StatefulExplorer, "timesteps", 4),
-    (WindowExplorer, "window", 3), (BatchExplorer, "batch_size", 7), (ShapeDoctor, "features", 2),
-], ids=lambda item: item.__name__ if isinstance(item, type) else None)
+@pytest.mark.parametrize(
+    "cls, name, value",
+    [
+        (ShapeExplorer, "units", 9),
+        (SequenceExplorer, "features", 2),
+        (UnitsExplorer, "units", 9),
+        (StatefulExplorer, "timesteps", 4),
+        (WindowExplorer, "window", 3),
+        (BatchExplorer, "batch_size", 7),
+        (ShapeDoctor, "features", 2),
+    ],
+    ids=lambda item: item.__name__ if isinstance(item, type) else None,
+)
 def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
     widget = cls()
     figures_shown = [child for child in widget.children if isinstance(child, go.FigureWidget) and child.data]
@@ -1053,7 +1221,9 @@ def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     explorer.timesteps = 14  # the weights keep their shapes: the matrices and the gate table stay
     assert [kind for kind, _ in figure_messages] == ["update"] and matrices_messages == []
     assert explorer.breakdown not in [widget for widget, _ in sent]
-    assert [key for widget, key in sent if widget is explorer.shapes_table] == ["value"]  # the shapes changed: sent once
+    assert [key for widget, key in sent if widget is explorer.shapes_table] == [
+        "value"
+    ]  # the shapes changed: sent once
     sent.clear()
     explorer.timesteps = 14
     assert sent == []

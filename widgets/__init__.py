@@ -15,4 +15,15 @@ from widgets.training_lab import TrainingLab
 from widgets.units_explorer import UnitsExplorer
 from widgets.window_explorer import WindowExplorer
 
-__all__ = ["ShapeExplorer", "BatchExplorer", "TrainingLab", "SequenceExplorer", "WindowExplorer", "UnitsExplorer", "StatefulExplorer", "ShapeDoctor", "ErrorGallery", "Quiz"]
+__all__ = [
+    "ShapeExplorer",
+    "BatchExplorer",
+    "TrainingLab",
+    "SequenceExplorer",
+    "WindowExplorer",
+    "UnitsExplorer",
+    "StatefulExplorer",
+    "ShapeDoctor",
+    "ErrorGallery",
+    "Quiz",
+]

@@ -178,8 +178,14 @@ class CourseWidget(W.VBox):
     def slider(self, name: str, description: str, **kwargs) -> W.IntSlider:
         """An IntSlider linked to trait ``name``; the widget's trait is the link's source."""
         low, high = self.LIMITS[name]
-        control = W.IntSlider(min=low, max=high, description=description, continuous_update=True,
-                              style={"description_width": "initial"}, **kwargs)
+        control = W.IntSlider(
+            min=low,
+            max=high,
+            description=description,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            **kwargs,
+        )
         W.link((self, name), (control, "value"))
         return control
 

@@ -90,7 +90,11 @@ def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
         if isinstance(value, dict) and isinstance(before, dict):
             nested = property_changes(before, value)
         elif _records(value) and _records(before) and len(value) == len(before):
-            nested = {(index, *path): change for index, (was, now) in enumerate(zip(before, value)) for path, change in property_changes(was, now).items()}
+            nested = {
+                (index, *path): change
+                for index, (was, now) in enumerate(zip(before, value))
+                for path, change in property_changes(was, now).items()
+            }
             if 2 * len({path[0] for path in nested}) > len(value):  # most items changed: one new list costs plotly less
                 nested = {(): value}
         elif _same(before, value):

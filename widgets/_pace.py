@@ -42,9 +42,13 @@ class Pace:
     """Call ``draw`` for every change, at once when it comes alone, at most every ``interval``
     seconds during a burst from the browser, and always for the last change of a burst."""
 
-    def __init__(self, draw: Callable[[], object], interval: float = 0.05,
-                 loop_of: Callable[[], asyncio.AbstractEventLoop | None] = browser_loop,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        draw: Callable[[], object],
+        interval: float = 0.05,
+        loop_of: Callable[[], asyncio.AbstractEventLoop | None] = browser_loop,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.draw, self.interval, self.loop_of, self.clock = draw, interval, loop_of, clock
         self.last = -float("inf")  # when the last draw finished
         self.booked = None  # the timer of a draw to come, during a burst

@@ -35,7 +35,9 @@ class BatchExplorer(CourseWidget):
             "epochs": self.slider("epochs", "epochs"),
         }
         self.controls["shuffle"] = self.checkbox("shuffle", "shuffle each epoch")
-        self.train_button = W.Button(description="Train", icon="play", button_style="primary", tooltip="train a small model on these batches")
+        self.train_button = W.Button(
+            description="Train", icon="play", button_style="primary", tooltip="train a small model on these batches"
+        )
         self.train_button.on_click(lambda _button: self.train())
         self.summary = W.HTML()
         self.loss_figure = CourseFigure()
@@ -43,8 +45,11 @@ class BatchExplorer(CourseWidget):
         self.run = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.summary, self.figure,
-            W.HBox([self.train_button, self.train_status]), self.loss_figure,
+            self.message,
+            self.summary,
+            self.figure,
+            W.HBox([self.train_button, self.train_status]),
+            self.loss_figure,
         ]
         self._start(kwargs)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as W
 import traitlets
@@ -57,7 +57,7 @@ class Quiz(W.VBox):
         self._show_question()
 
     @classmethod
-    def from_spec(cls, spec: QuizSpec, **kwargs) -> "Quiz":
+    def from_spec(cls, spec: QuizSpec, **kwargs) -> Quiz:
         """The quiz a ``course.quizzes`` function describes."""
         options = list(spec.options) if spec.options else None
         return cls(spec.question, spec.answer, spec.explanation, options=options, mistakes=spec.mistakes, **kwargs)
@@ -130,11 +130,11 @@ class Quiz(W.VBox):
     # Questions every lesson can ask of a live widget.
 
     @classmethod
-    def parameters(cls, explorer, **kwargs) -> "Quiz":
+    def parameters(cls, explorer, **kwargs) -> Quiz:
         """How many parameters the explorer's current model has, graded by ``count_params()``."""
         return cls.from_spec(lesson_01.parameters(explorer), **kwargs)
 
     @classmethod
-    def iterations(cls, explorer, **kwargs) -> "Quiz":
+    def iterations(cls, explorer, **kwargs) -> Quiz:
         """How many batches one epoch makes, graded by the batches Keras really ran."""
         return cls.from_spec(lesson_02.iterations(explorer), **kwargs)

@@ -38,7 +38,11 @@ class SequenceExplorer(CourseWidget):
         self.layouts_table = W.HTML()
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.figure, self.shapes_text, self.shapes_table, self.layouts_table,
+            self.message,
+            self.figure,
+            self.shapes_text,
+            self.shapes_table,
+            self.layouts_table,
         ]
         self._start(kwargs)
 
@@ -53,7 +57,9 @@ class SequenceExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        self.draw(self.figure, figures.sequence_reader, self.timesteps, self.features, self.units, self.n_samples, self.layer)
+        self.draw(
+            self.figure, figures.sequence_reader, self.timesteps, self.features, self.units, self.n_samples, self.layer
+        )
         declared = (None, *spec.sample_shape)  # the model's input shape (the tests check it against Keras)
         self.shapes_text.value = (
             f"Data of shape <code>{self.data_shape}</code> = (samples, timesteps, features). The model is built with "
@@ -66,15 +72,19 @@ class SequenceExplorer(CourseWidget):
 
     def _layouts_html(self) -> str:
         columns = self.timesteps * self.features
-        rows = [f"<tr><th colspan=6>The same {columns} value(s) per row, laid out two ways for {self.layer}({self.units})</th></tr>",
-                "<tr><th>layout</th><th>data shape</th><th>recurrent steps</th><th>values per step</th><th>kernel</th><th>parameters</th></tr>"]
+        rows = [
+            f"<tr><th colspan=6>The same {columns} value(s) per row, laid out two ways for {self.layer}({self.units})</th></tr>",
+            "<tr><th>layout</th><th>data shape</th><th>recurrent steps</th><th>values per step</th><th>kernel</th><th>parameters</th></tr>",
+        ]
         for layout in shapes.sequence_layouts(columns, self.units, self.layer):
             shape = (self.n_samples, *layout["shape"][1:])
             rows.append(
                 f"<tr><td>{layout['layout']}</td><td><code>{shape}</code></td><td>{layout['steps']}</td>"
                 f"<td>{layout['values_per_step']}</td><td><code>{layout['kernel']}</code></td><td>{layout['params']:,}</td></tr>"
             )
-        rows.append(f"<tr><td colspan=6>Either way the layer has {self.units} units. No unit belongs to a column: every unit sees every value of a step through the kernel.</td></tr>")
+        rows.append(
+            f"<tr><td colspan=6>Either way the layer has {self.units} units. No unit belongs to a column: every unit sees every value of a step through the kernel.</td></tr>"
+        )
         return "<table>" + "".join(rows) + "</table>"
 
     def code(self) -> str:

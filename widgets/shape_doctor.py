@@ -50,17 +50,37 @@ class ShapeDoctor(CourseWidget):
 
     LIMITS = {"timesteps": (1, 30), "features": (1, 16), "units": (1, 64), "batch_size": (1, 64)}
     CHOICES = {"layer": shapes.LAYER_KINDS, "loss": LOSSES}
-    WATCHED = ("data_shape", "target_shape", "loss", "layer", "timesteps", "features", "units", "stateful", "batch_size")
+    WATCHED = (
+        "data_shape",
+        "target_shape",
+        "loss",
+        "layer",
+        "timesteps",
+        "features",
+        "units",
+        "stateful",
+        "batch_size",
+    )
 
     def __init__(self, model=None, data=None, y=None, **kwargs):
         super().__init__()
         self.user_model = model
         self.diagnosis = None
         self.report = None
-        shape_box = W.Text(description="data shape", continuous_update=False, style={"description_width": "initial"}, layout=W.Layout(width="16em"))
+        shape_box = W.Text(
+            description="data shape",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="16em"),
+        )
         W.link((self, "data_shape"), (shape_box, "value"))
-        target_box = W.Text(description="target shape", placeholder="e.g. (32, 1)", continuous_update=False,
-                            style={"description_width": "initial"}, layout=W.Layout(width="16em"))
+        target_box = W.Text(
+            description="target shape",
+            placeholder="e.g. (32, 1)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="16em"),
+        )
         W.link((self, "target_shape"), (target_box, "value"))
         self.controls = {"data_shape": shape_box, "target_shape": target_box}
         if model is None:
@@ -75,7 +95,11 @@ class ShapeDoctor(CourseWidget):
         self.breakdown = W.HTML()
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.verdict, self.fix_code, self.figure, self.breakdown,
+            self.message,
+            self.verdict,
+            self.fix_code,
+            self.figure,
+            self.breakdown,
         ]
         if data is not None:
             kwargs.setdefault("data_shape", str(tuple(int(size) for size in data.shape)))
@@ -90,8 +114,11 @@ class ShapeDoctor(CourseWidget):
         recurrent = self.layer in shapes.RECURRENT
         stateful = self.stateful and recurrent
         return models.ModelSpec(
-            layer=self.layer, features=self.features, units=self.units,
-            timesteps=self.timesteps if recurrent else None, stateful=stateful,
+            layer=self.layer,
+            features=self.features,
+            units=self.units,
+            timesteps=self.timesteps if recurrent else None,
+            stateful=stateful,
             batch_size=self.batch_size if stateful else None,
         )
 
@@ -134,18 +161,33 @@ class ShapeDoctor(CourseWidget):
         else:
             head = f"❌ <b>Keras rejects data of shape {result.data_shape}</b>"
         if result.target_shape is not None:
-            head += (f" {'and trains on' if result.ok else 'with'} targets of shape {result.target_shape}"
-                     + (f" (loss: {html.escape(result.loss)})" if result.loss else ""))
-        lines = [head, f"The model reads batches of <code>{html.escape(str(figures.shape_text(result.expected)))}</code>"
-                 + (f" and outputs <code>{html.escape(str(figures.shape_text(result.output_shape)))}</code>" if result.output_shape else "") + "."]
+            head += f" {'and trains on' if result.ok else 'with'} targets of shape {result.target_shape}" + (
+                f" (loss: {html.escape(result.loss)})" if result.loss else ""
+            )
+        lines = [
+            head,
+            f"The model reads batches of <code>{html.escape(str(figures.shape_text(result.expected)))}</code>"
+            + (
+                f" and outputs <code>{html.escape(str(figures.shape_text(result.output_shape)))}</code>"
+                if result.output_shape
+                else ""
+            )
+            + ".",
+        ]
         if result.mistake:
-            lines.append(f"<b>Mistake:</b> {html.escape(result.mistake)}" + (f" (change the {result.side})" if result.side else ""))
+            lines.append(
+                f"<b>Mistake:</b> {html.escape(result.mistake)}"
+                + (f" (change the {result.side})" if result.side else "")
+            )
         if result.problem:
             lines.append(_words_html(result.problem))
         if result.fixes:
             first, *others = result.fixes
             lines.append("<b>Fix:</b> " + _words_html(first.action.split("\n")[0]))
-            lines += [f"<b>Or ({html.escape(other.side)}):</b> " + _words_html(other.action.split("\n")[0]) for other in others]
+            lines += [
+                f"<b>Or ({html.escape(other.side)}):</b> " + _words_html(other.action.split("\n")[0])
+                for other in others
+            ]
         if result.suggested_shape is not None:
             lines.append(f"<b>Suggested shape:</b> <code>{result.suggested_shape}</code>")
         lines += [_words_html(note) for note in result.notes]
@@ -155,8 +197,12 @@ class ShapeDoctor(CourseWidget):
         rows = ["<tr><th>layer</th><th>kind</th><th>output shape</th><th>parameters</th></tr>"]
         for layer in self.report.layers:
             count = layer.equation or f"{layer.params:,}"
-            rows.append(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{figures.shape_text(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>")
-        rows.append(f"<tr><td colspan=3><b>total</b></td><td><b>{self.report.total:,}</b> (count_params(): {self.report.keras_total:,})</td></tr>")
+            rows.append(
+                f"<tr><td>{html.escape(layer.name)}</td><td>{layer.kind}</td><td><code>{figures.shape_text(layer.output_shape)}</code></td><td><code>{count}</code></td></tr>"
+            )
+        rows.append(
+            f"<tr><td colspan=3><b>total</b></td><td><b>{self.report.total:,}</b> (count_params(): {self.report.keras_total:,})</td></tr>"
+        )
         return '<table style="border-spacing:14px 2px">' + "".join(rows) + "</table>"
 
     def code(self) -> str:
@@ -216,12 +262,16 @@ class ErrorGallery(CourseWidget):
         self.error = error
         self.story.value = f"<b>{html.escape(setup.title)}</b>: {html.escape(setup.story)}"
         said = doctor.error_summary(error) if error is not None else "(no error: this Keras accepts it)"
-        self.keras_side.value = "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
+        self.keras_side.value = (
+            "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
+        )
         doctor_says = [f"<b>The doctor</b><br>{_words_html(doctor.explain_error(error))}" if error is not None else ""]
         if model is not None and setup.data_shape is not None:
             verdict = doctor.diagnose(setup.data_shape, model, y=setup.target_shape)
             call = f"diagnose({setup.data_shape}" + (f", y={setup.target_shape}" if setup.target_shape else "") + ")"
-            doctor_says.append(f"<br><b>{html.escape(call)}</b>: {_words_html(verdict.problem)} {_words_html(verdict.fix.splitlines()[0])}")
+            doctor_says.append(
+                f"<br><b>{html.escape(call)}</b>: {_words_html(verdict.problem)} {_words_html(verdict.fix.splitlines()[0])}"
+            )
         doctor_says.append("<br><b>The Keras 3 way</b> (runs)" + _pre(setup.fixed))
         self.doctor_side.value = "".join(doctor_says)
         show_message(self.message, "", "info")

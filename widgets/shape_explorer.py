@@ -25,27 +25,51 @@ class ShapeExplorer(CourseWidget):
     timesteps = traitlets.Int(5, help="steps per sequence, for recurrent layers")
     outputs = traitlets.Int(1, help="units of the output layer")
 
-    LIMITS = {"features": (1, 16), "units": (1, 64), "n_layers": (1, 4), "batch_size": (1, 64), "timesteps": (1, 20), "outputs": (1, 8)}
+    LIMITS = {
+        "features": (1, 16),
+        "units": (1, 64),
+        "n_layers": (1, 4),
+        "batch_size": (1, 64),
+        "timesteps": (1, 20),
+        "outputs": (1, 8),
+    }
     CHOICES = {"layer": shapes.LAYER_KINDS}
     WATCHED = ("layer", "features", "units", "n_layers", "batch_size", "timesteps", "outputs")
     CONTROLS = ("features", "units", "n_layers", "batch_size")
 
     def __init__(self, controls=CONTROLS, layers=("Dense",), **kwargs):
         super().__init__()
-        labels = {"features": "features", "units": "units", "n_layers": "hidden layers", "batch_size": "batch size", "timesteps": "timesteps", "outputs": "outputs"}
+        labels = {
+            "features": "features",
+            "units": "units",
+            "n_layers": "hidden layers",
+            "batch_size": "batch size",
+            "timesteps": "timesteps",
+            "outputs": "outputs",
+        }
         self.controls = {name: self.slider(name, labels[name]) for name in controls}
         if len(layers) > 1:
             self.controls["layer"] = self.menu("layer", "layer", layers)
         self.shapes_table = W.HTML()
         self.equation = W.HTML()
-        self.children = [W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")), self.message, self.figure, self.equation, self.shapes_table]
+        self.children = [
+            W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+            self.message,
+            self.figure,
+            self.equation,
+            self.shapes_table,
+        ]
         self._start(kwargs)
 
     def current_spec(self) -> models.ModelSpec:
         recurrent = self.layer in shapes.RECURRENT
         return models.ModelSpec(
-            layer=self.layer, features=self.features, units=self.units, n_layers=self.n_layers,
-            timesteps=self.timesteps if recurrent else None, outputs=self.outputs,
+            layer=self.layer,
+            features=self.features,
+            units=self.units,
+            n_layers=self.n_layers,
+            timesteps=self.timesteps if recurrent else None,
+            outputs=self.outputs,
         )
 
     def _update(self):

@@ -38,11 +38,24 @@ class StatefulExplorer(CourseWidget):
         self.summary = W.HTML()
         self.advice = W.HTML()
         self.continuous = None
-        self.children = [W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")), self.message, self.summary, self.advice, self.figure]
+        self.children = [
+            W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+            self.message,
+            self.summary,
+            self.advice,
+            self.figure,
+        ]
         self._start(kwargs)
 
     def current_spec(self) -> models.ModelSpec:
-        return models.ModelSpec(layer="LSTM", features=1, units=self.units, timesteps=self.timesteps, batch_size=self.batch_size, stateful=True)
+        return models.ModelSpec(
+            layer="LSTM",
+            features=1,
+            units=self.units,
+            timesteps=self.timesteps,
+            batch_size=self.batch_size,
+            stateful=True,
+        )
 
     def order(self):
         """The order the samples reach the model: as laid out, or shuffled."""
@@ -64,7 +77,11 @@ class StatefulExplorer(CourseWidget):
             f"<b>{layout.shape[0]}</b> batches of shape <code>{(self.batch_size, self.timesteps, 1)}</code>; "
             f"{dropped} step{'s' if dropped != 1 else ''} dropped. The model: <code>keras.Input(batch_shape={(self.batch_size, self.timesteps, 1)})</code>, "
             f"<code>LSTM({self.units}, stateful=True)</code>. "
-            + ("Row i of every batch continues row i of the batch before." if self.continuous else "<b>Shuffled: row i no longer continues its own stream, so the carried state belongs to another part of the series.</b>")
+            + (
+                "Row i of every batch continues row i of the batch before."
+                if self.continuous
+                else "<b>Shuffled: row i no longer continues its own stream, so the carried state belongs to another part of the series.</b>"
+            )
         )
 
     def _divisibility_advice(self) -> str:
@@ -78,7 +95,7 @@ class StatefulExplorer(CourseWidget):
         divisors = shapes.divisors(sequences, up_to=16)
         return (
             f"⚠️ Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} leave a last batch of "
-            f"{rest}: a stateful model fails there mid-epoch (\"Incompatible shapes: [{rest},…] vs. [{self.batch_size},…]\"). "
+            f'{rest}: a stateful model fails there mid-epoch ("Incompatible shapes: [{rest},…] vs. [{self.batch_size},…]"). '
             f"Fix: keep {sequences - rest} sequences (drop {rest}), or use a batch size that divides {sequences}: {', '.join(map(str, divisors))}. "
             "The streams layout above drops the leftover steps for you."
         )

@@ -47,12 +47,26 @@ class TrainingLab(CourseWidget):
         self._thread = None
 
         self.controls = {"batch_size": self.slider("batch_size", "batch size")}
-        self.flavour = W.ToggleButtons(options=["SGD (1)", "mini-batch", f"full batch ({self.n_train})"], tooltips=["one row per update", "a few rows per update", "every training row in one update"])
+        self.flavour = W.ToggleButtons(
+            options=["SGD (1)", "mini-batch", f"full batch ({self.n_train})"],
+            tooltips=["one row per update", "a few rows per update", "every training row in one update"],
+        )
         self.flavour.observe(self._flavour_clicked, names="value")
-        rate = W.FloatText(description="learning rate", step=0.01, style={"description_width": "initial"}, layout=W.Layout(width="14em"))
+        rate = W.FloatText(
+            description="learning rate",
+            step=0.01,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="14em"),
+        )
         W.link((self, "learning_rate"), (rate, "value"))
         scale = self.checkbox("scale_lr", f"scale it with the batch size (× batch / {REFERENCE_BATCH})")
-        self.controls.update(flavour=self.flavour, learning_rate=rate, scale_lr=scale, epochs=self.slider("epochs", "epochs"), n_seeds=self.slider("n_seeds", "seeds"))
+        self.controls.update(
+            flavour=self.flavour,
+            learning_rate=rate,
+            scale_lr=scale,
+            epochs=self.slider("epochs", "epochs"),
+            n_seeds=self.slider("n_seeds", "seeds"),
+        )
 
         self.buttons = {
             "compare": W.Button(description="Compare batch sizes", icon="line-chart", button_style="primary"),
@@ -73,10 +87,19 @@ class TrainingLab(CourseWidget):
         self.memory_figure = CourseFigure()
         self.children = [
             W.HBox([self.controls["batch_size"], self.flavour], layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([rate, scale, self.controls["epochs"], self.controls["n_seeds"]], layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.summary,
-            W.HBox([*self.buttons.values(), self.stop_button, self.progress, self.status], layout=W.Layout(flex_flow="row wrap")),
-            self.figure, W.HBox([self.throughput_figure, self.gap_figure]), self.statement, self.memory_figure,
+            W.HBox(
+                [rate, scale, self.controls["epochs"], self.controls["n_seeds"]], layout=W.Layout(flex_flow="row wrap")
+            ),
+            self.message,
+            self.summary,
+            W.HBox(
+                [*self.buttons.values(), self.stop_button, self.progress, self.status],
+                layout=W.Layout(flex_flow="row wrap"),
+            ),
+            self.figure,
+            W.HBox([self.throughput_figure, self.gap_figure]),
+            self.statement,
+            self.memory_figure,
         ]
         self._start(kwargs)
 
@@ -108,7 +131,11 @@ class TrainingLab(CourseWidget):
         flavour = shapes.descent_flavour(self.batch_size, self.n_train)
         self._syncing = True
         try:
-            self.flavour.value = {"stochastic (SGD)": self.flavour.options[0], "mini-batch": self.flavour.options[1], "full-batch": self.flavour.options[2]}[flavour]
+            self.flavour.value = {
+                "stochastic (SGD)": self.flavour.options[0],
+                "mini-batch": self.flavour.options[1],
+                "full-batch": self.flavour.options[2],
+            }[flavour]
         finally:
             self._syncing = False
         rate = self.rate_for(self.batch_size)
@@ -120,7 +147,9 @@ class TrainingLab(CourseWidget):
         )
         sizes = sorted({1, 8, 64, self.n_train, self.batch_size})
         self.draw(self.memory_figure, figures.memory_plot, self.widths, sizes)
-        curves = [self.results[key] for key in self._curve_keys(self.compare_sizes(), seeds=(0,)) if key in self.results]
+        curves = [
+            self.results[key] for key in self._curve_keys(self.compare_sizes(), seeds=(0,)) if key in self.results
+        ]
         if curves:
             refresh_figure(self.figure, figures.training_curves(curves))
 
@@ -145,8 +174,16 @@ class TrainingLab(CourseWidget):
                     if self._stop:
                         return curves
                     curve = training.train_curve(
-                        self.split, batch_size, key[2], self.epochs, seed, self.units, self.n_layers,
-                        time_cap=self.time_cap, should_stop=lambda: self._stop, on_epoch=lambda _e: tick(),
+                        self.split,
+                        batch_size,
+                        key[2],
+                        self.epochs,
+                        seed,
+                        self.units,
+                        self.n_layers,
+                        time_cap=self.time_cap,
+                        should_stop=lambda: self._stop,
+                        on_epoch=lambda _e: tick(),
                         keep_model=True,
                     )
                     self.model = curve.model
@@ -239,7 +276,9 @@ class TrainingLab(CourseWidget):
             try:
                 result = job(tick)
                 seconds = time.perf_counter() - started
-                self.status.value = f"{what}: done in {seconds:.1f} s." if not self._stop else f"{what}: stopped after {seconds:.1f} s."
+                self.status.value = (
+                    f"{what}: done in {seconds:.1f} s." if not self._stop else f"{what}: stopped after {seconds:.1f} s."
+                )
                 show_message(self.message, self.stop_note, "info")
             except Exception as exc:  # noqa: BLE001 - explained in the widget
                 self.status.value = ""

@@ -35,7 +35,12 @@ class UnitsExplorer(CourseWidget):
     def __init__(self, **kwargs):
         super().__init__()
         self.controls = {"layer": self.menu("layer", "layer")}
-        for name, label in (("features", "features"), ("units", "units"), ("timesteps", "timesteps"), ("n_layers", "stacked layers")):
+        for name, label in (
+            ("features", "features"),
+            ("units", "units"),
+            ("timesteps", "timesteps"),
+            ("n_layers", "stacked layers"),
+        ):
             self.controls[name] = self.slider(name, label)
         self.breakdown = W.HTML()
         self.shapes_table = W.HTML()
@@ -44,12 +49,18 @@ class UnitsExplorer(CourseWidget):
         self.weights = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.breakdown, self.matrices_figure, self.figure, self.shapes_table,
+            self.message,
+            self.breakdown,
+            self.matrices_figure,
+            self.figure,
+            self.shapes_table,
         ]
         self._start(kwargs)
 
     def current_spec(self) -> models.ModelSpec:
-        return models.ModelSpec(layer=self.layer, features=self.features, units=self.units, timesteps=self.timesteps, n_layers=self.n_layers)
+        return models.ModelSpec(
+            layer=self.layer, features=self.features, units=self.units, timesteps=self.timesteps, n_layers=self.n_layers
+        )
 
     def _update(self):
         spec = self.current_spec()
@@ -78,7 +89,9 @@ class UnitsExplorer(CourseWidget):
                 f"<td>{gate['bias']:,}</td><td>{gate['total']:,}</td></tr>"
             )
         total = sum(gate["total"] for gate in gates)
-        rows.append(f"<tr><td colspan=4><b>hidden_1</b>, summed over {len(gates)} gate(s)</td><td><b>{total:,}</b> (its <code>count_params()</code>)</td></tr>")
+        rows.append(
+            f"<tr><td colspan=4><b>hidden_1</b>, summed over {len(gates)} gate(s)</td><td><b>{total:,}</b> (its <code>count_params()</code>)</td></tr>"
+        )
         return "<table>" + "".join(rows) + "</table>"
 
     def code(self) -> str:

@@ -33,7 +33,12 @@ class WindowExplorer(CourseWidget):
     def __init__(self, **kwargs):
         super().__init__()
         self.controls = {"series": self.menu("series", "series")}
-        for name, label in (("window", "window"), ("horizon", "horizon"), ("stride", "stride"), ("batch_size", "batch size")):
+        for name, label in (
+            ("window", "window"),
+            ("horizon", "horizon"),
+            ("stride", "stride"),
+            ("batch_size", "batch size"),
+        ):
             self.controls[name] = self.slider(name, label)
         self.summary = W.HTML()
         self.keras_button = W.Button(description="Compare with Keras", icon="check")
@@ -46,8 +51,12 @@ class WindowExplorer(CourseWidget):
         self.fit = None
         self.children = [
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.summary, self.figure,
-            W.HBox([self.keras_button, self.keras_status]), W.HBox([self.train_button, self.train_status]), self.prediction_figure,
+            self.message,
+            self.summary,
+            self.figure,
+            W.HBox([self.keras_button, self.keras_status]),
+            W.HBox([self.train_button, self.train_status]),
+            self.prediction_figure,
         ]
         self._start(kwargs)
 
@@ -61,7 +70,9 @@ class WindowExplorer(CourseWidget):
     def _update(self):
         self.keras_status.value = ""
         series = self.values()
-        refresh_figure(self.figure, figures.windows_plot(series, self.window, self.horizon, self.stride, self.batch_size))
+        refresh_figure(
+            self.figure, figures.windows_plot(series, self.window, self.horizon, self.stride, self.batch_size)
+        )
         X, y = self.windows()
         sizes = [stop - start for start, stop in shapes.batch_bounds(len(X), self.batch_size)]
         self.summary.value = (
@@ -82,9 +93,15 @@ class WindowExplorer(CourseWidget):
         keras_X = np.concatenate([xb for xb, _ in batches]).reshape(X.shape)
         keras_y = np.concatenate([yb for _, yb in batches]).reshape(y.shape)
         sizes = [len(xb) for xb, _ in batches]
-        agree = bool(np.array_equal(keras_X, X) and np.array_equal(keras_y, y) and sizes == [e - s for s, e in shapes.batch_bounds(len(X), self.batch_size)])
+        agree = bool(
+            np.array_equal(keras_X, X)
+            and np.array_equal(keras_y, y)
+            and sizes == [e - s for s, e in shapes.batch_bounds(len(X), self.batch_size)]
+        )
         verdict = "the same windows, targets and batches" if agree else "different windows"
-        self.keras_status.value = f"Keras made {len(batches)} batch(es) of sizes {sizes}: <b>{verdict}</b> as <code>make_windows</code>."
+        self.keras_status.value = (
+            f"Keras made {len(batches)} batch(es) of sizes {sizes}: <b>{verdict}</b> as <code>make_windows</code>."
+        )
         return agree
 
     def train(self, epochs: int = 30):
@@ -97,10 +114,22 @@ class WindowExplorer(CourseWidget):
             return None
         self.fit, self.model = fit, fit.model
         steps = np.arange(len(y)) * self.stride + self.window + self.horizon
-        refresh_figure(self.prediction_figure, go.Figure(
-            [go.Scatter(x=steps, y=y[:, 0], mode="markers", name="target"), go.Scatter(x=steps, y=fit.predictions[:, 0], mode="lines+markers", name="prediction")],
-            layout=dict(title=dict(text="targets and the trained LSTM's predictions (feature 1)", font=dict(size=13)), xaxis=dict(title="time step of the target"), height=300, margin=dict(l=10, r=10, t=50, b=40), template=figures.TEMPLATE),
-        ))
+        refresh_figure(
+            self.prediction_figure,
+            go.Figure(
+                [
+                    go.Scatter(x=steps, y=y[:, 0], mode="markers", name="target"),
+                    go.Scatter(x=steps, y=fit.predictions[:, 0], mode="lines+markers", name="prediction"),
+                ],
+                layout=dict(
+                    title=dict(text="targets and the trained LSTM's predictions (feature 1)", font=dict(size=13)),
+                    xaxis=dict(title="time step of the target"),
+                    height=300,
+                    margin=dict(l=10, r=10, t=50, b=40),
+                    template=figures.TEMPLATE,
+                ),
+            ),
+        )
         self.train_status.value = html.escape(
             f"X {X.shape} -> LSTM(8) -> {tuple(fit.model.get_layer('hidden_1').output.shape)} -> Dense({y.shape[1]}) -> "
             f"predictions {fit.predictions.shape}, compared with y {y.shape}; loss {fit.losses[0]:.3f} -> {fit.losses[-1]:.3f}"

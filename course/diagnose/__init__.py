@@ -18,5 +18,17 @@ from .gallery import GALLERY, BrokenSetup, reproduce
 from .inputs import parse_shape
 from .verdict import Diagnosis, diagnose
 
-__all__ = ["Diagnosis", "Fix", "diagnose", "parse_shape", "explain_error", "error_summary", "LayerReport", "ModelReport", "explore",
-           "BrokenSetup", "GALLERY", "reproduce"]
+__all__ = [
+    "Diagnosis",
+    "Fix",
+    "diagnose",
+    "parse_shape",
+    "explain_error",
+    "error_summary",
+    "LayerReport",
+    "ModelReport",
+    "explore",
+    "BrokenSetup",
+    "GALLERY",
+    "reproduce",
+]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_PATH = re.compile(r" \((?:/|[A-Za-z]:\\)[^)]*\)")  # " (/site-packages/.../file.py)": where Keras lives, not the learner's concern
+_PATH = re.compile(
+    r" \((?:/|[A-Za-z]:\\)[^)]*\)"
+)  # " (/site-packages/.../file.py)": where Keras lives, not the learner's concern
 
 
 def _text(exc: BaseException) -> str:
@@ -94,7 +96,9 @@ def _reset_states(exc: BaseException, message: str) -> str | None:
 
 
 def _ndim(message: str) -> str | None:
-    found = re.search(r"expected (min_)?ndim=(\d+), found ndim=(\d+)\. Full shape received: (\([^)]*\)|\[[^\]]*\])", message)
+    found = re.search(
+        r"expected (min_)?ndim=(\d+), found ndim=(\d+)\. Full shape received: (\([^)]*\)|\[[^\]]*\])", message
+    )
     if not found:
         return None
     minimum, want, got, shape = found.groups()
@@ -157,7 +161,12 @@ def _expected_shape(message: str) -> str | None:
         wanted, given = _sizes(want), _sizes(got)
     except ValueError:
         wanted, given = [], []
-    if len(wanted) == len(given) > 2 and None not in wanted[1:] and sorted(wanted[1:]) == sorted(given[1:]) and wanted[1:] != given[1:]:
+    if (
+        len(wanted) == len(given) > 2
+        and None not in wanted[1:]
+        and sorted(wanted[1:]) == sorted(given[1:])
+        and wanted[1:] != given[1:]
+    ):
         return (
             f"The model expects each batch as ({want}) and got ({got}): the same sizes in another order, so the "
             "axes are swapped (timesteps and features, most often). Put them in the model's order with a transpose, "
@@ -171,8 +180,9 @@ def _expected_shape(message: str) -> str | None:
         )
     squeezed = ""
     if wanted and len(given) == len(wanted) - 1 and wanted[-1] == 1:
-        squeezed = (f"(Keras drops a trailing axis of size 1 before it compares, so your array was probably "
-                    f"({got}, 1).) ")
+        squeezed = (
+            f"(Keras drops a trailing axis of size 1 before it compares, so your array was probably ({got}, 1).) "
+        )
     return squeezed + (
         f"The model expects each batch as ({want}) and got ({got}). Compare axis by axis: the first is the batch "
         "(None means any size); the others must match `keras.Input(shape=...)`. Reshape the data "
@@ -181,7 +191,9 @@ def _expected_shape(message: str) -> str | None:
 
 
 def _axis_value(message: str) -> str | None:
-    found = re.search(r"expected axis (-?\d+) of input shape to have value (\d+), but received input with shape \(([^)]*)\)", message)
+    found = re.search(
+        r"expected axis (-?\d+) of input shape to have value (\d+), but received input with shape \(([^)]*)\)", message
+    )
     if not found:
         return None
     axis, want, got = found.groups()
@@ -204,8 +216,10 @@ def _shape_of(name: str, message: str) -> tuple | None:
         return None
 
 
-_CHECK = ("Compare them axis by axis: `print(x.shape, y.shape, model.output_shape)`, or ask the doctor, "
-          "`diagnose(x, model, y=y)`, which names the side to change.")
+_CHECK = (
+    "Compare them axis by axis: `print(x.shape, y.shape, model.output_shape)`, or ask the doctor, "
+    "`diagnose(x, model, y=y)`, which names the side to change."
+)
 
 
 def _target_rank(message: str) -> str | None:
@@ -226,9 +240,13 @@ def _target_rank(message: str) -> str | None:
                 "or turn them back into class numbers with `y.argmax(axis=-1)`."
             )
         if len(o) >= 2 and t in ((), (1,)):
-            return (f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
-                    "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence.")
-        return f"{shapes} With `sparse_categorical_crossentropy` each target is one class number per output row. " + _CHECK
+            return (
+                f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
+                "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence."
+            )
+        return (
+            f"{shapes} With `sparse_categorical_crossentropy` each target is one class number per output row. " + _CHECK
+        )
     if t in ((), (1,)) and len(o) == 1 and o[0] > 1:
         return (
             "The targets and the model's output have different numbers of axes. With "
@@ -237,23 +255,34 @@ def _target_rank(message: str) -> str | None:
             f"or one-hot them with `keras.utils.to_categorical(y, {o[0]})`."
         )
     if len(o) == len(t) + 1 and o[-1:] == t[-1:]:
-        return (f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
-                "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence.")
+        return (
+            f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
+            "`return_sequences=False` on the last recurrent layer (or pool over the steps) so it gives one output per sequence."
+        )
     if len(t) == len(o) + 1 and t[-1:] == o[-1:]:
-        return (f"{shapes} The targets have a label per timestep but the model gives one prediction per sequence: if every step has "
-                "its label, set `return_sequences=True` on the last recurrent layer; if not, keep one label per sequence.")
+        return (
+            f"{shapes} The targets have a label per timestep but the model gives one prediction per sequence: if every step has "
+            "its label, set `return_sequences=True` on the last recurrent layer; if not, keep one label per sequence."
+        )
     if len(t) == len(o) == 1 and o == (1,) and t[0] > 1:
-        return (f"{shapes} The targets have {t[0]} columns (one-hot?) and the model ends in one unit: give one 0/1 label per sample "
-                f"(`y.argmax(axis=-1)`) for a single sigmoid unit, or end with `Dense({t[0]}, activation='softmax')` and "
-                "`loss='categorical_crossentropy'`.")
+        return (
+            f"{shapes} The targets have {t[0]} columns (one-hot?) and the model ends in one unit: give one 0/1 label per sample "
+            f"(`y.argmax(axis=-1)`) for a single sigmoid unit, or end with `Dense({t[0]}, activation='softmax')` and "
+            "`loss='categorical_crossentropy'`."
+        )
     if len(t) == len(o) == 1:
-        return (f"{shapes} The targets are one-hot for {t[0]} classes and the last layer has {o[0]} units: make them agree, "
-                f"`Dense({t[0]}, activation='softmax')` if there are {t[0]} classes, or one-hot with `num_classes={o[0]}`.")
+        return (
+            f"{shapes} The targets are one-hot for {t[0]} classes and the last layer has {o[0]} units: make them agree, "
+            f"`Dense({t[0]}, activation='softmax')` if there are {t[0]} classes, or one-hot with `num_classes={o[0]}`."
+        )
     return f"{shapes} A cross-entropy loss needs targets of exactly the output's shape. " + _CHECK
 
 
 def _target_values(message: str) -> str | None:
-    found = re.search(r"Dimensions must be equal, but are (\d+) and (\d+) for .*compile_loss.*input shapes: (\[[^\]]*\]), (\[[^\]]*\])", message)
+    found = re.search(
+        r"Dimensions must be equal, but are (\d+) and (\d+) for .*compile_loss.*input shapes: (\[[^\]]*\]), (\[[^\]]*\])",
+        message,
+    )
     if not found:
         return None
     _first, _second, target, output = found.groups()
@@ -306,8 +335,11 @@ def _unknown_rank(message: str) -> str | None:
 
 
 def _too_small(message: str) -> str | None:
-    if "output size would be zero or negative" not in message and "Computed output size would be negative" not in message \
-            and "Negative dimension size caused by subtracting" not in message:
+    if (
+        "output size would be zero or negative" not in message
+        and "Computed output size would be negative" not in message
+        and "Negative dimension size caused by subtracting" not in message
+    ):
         return None
     found = re.search(r"inputs[ .]shape=\[?\(?([^\])`]*)", message)
     sizes = []
@@ -317,17 +349,24 @@ def _too_small(message: str) -> str | None:
     advice = (
         f" Here the first axis after the samples is {sizes[0]} and the last {sizes[-1]}: that looks like channels first. Keras reads "
         f"channels last, so build the model on `keras.Input(shape=({', '.join(map(str, sizes[1:] + sizes[:1]))}))` and keep "
-        "images as (height, width, channels)." if channels_first else ""
+        "images as (height, width, channels)."
+        if channels_first
+        else ""
     )
     return (
         "A convolution or pooling window is larger than the axis it slides along, so nothing would be left of it (the window "
-        "does not fit even once)." + advice + " Otherwise: use `padding='same'`, a smaller `kernel_size` or `pool_size`, fewer "
+        "does not fit even once)."
+        + advice
+        + " Otherwise: use `padding='same'`, a smaller `kernel_size` or `pool_size`, fewer "
         "pooling layers, or larger inputs (for sequences: longer windows)."
     )
 
 
 def _undefined_size(message: str) -> str | None:
-    if "Shapes used to initialize variables must be fully-defined" not in message and "should be defined. Found `None`" not in message:
+    if (
+        "Shapes used to initialize variables must be fully-defined" not in message
+        and "should be defined. Found `None`" not in message
+    ):
         return None
     layer = re.search(r"variable path='[^/]*/([^/']+)/", message)
     where = f" ('{layer.group(1)}')" if layer else ""
@@ -345,11 +384,15 @@ def _embedding_index(message: str) -> str | None:
     if not found:
         return None
     bad, size = int(found.group(1)), int(found.group(2))
-    fix = (f"Rebuild the Embedding with `input_dim` at least {bad + 1} (the largest id plus one; `int(x.max()) + 1`), "
-           if bad >= size else "Token ids start at 0: find the negative ids (`np.where(x < 0)`) and map them to a real token; ")
+    fix = (
+        f"Rebuild the Embedding with `input_dim` at least {bad + 1} (the largest id plus one; `int(x.max()) + 1`), "
+        if bad >= size
+        else "Token ids start at 0: find the negative ids (`np.where(x < 0)`) and map them to a real token; "
+    )
     return (
         f"The data holds the token id {bad}, and the Embedding has rows for ids 0 to {size - 1} only (`input_dim={size}`). "
-        + fix + "or cap the vocabulary when the text is turned into ids (e.g. `TextVectorization(max_tokens=...)`)."
+        + fix
+        + "or cap the vocabulary when the text is turned into ids (e.g. `TextVectorization(max_tokens=...)`)."
     )
 
 
@@ -358,17 +401,24 @@ def _input_arguments(exc: BaseException, message: str) -> str | None:
     if found:
         name = found.group(1)
         better = {"batch_input_shape": "batch_shape", "input_shape": "shape", "input_dim": "shape"}.get(name, "shape")
-        return (f"`keras.Input` takes `{better}=...`, not `{name}=` (a layer argument of Keras 2): write `keras.Input({better}=(...))`; "
-                "`shape` is one sample's shape, `batch_shape` adds the batch size in front (for stateful models).")
+        return (
+            f"`keras.Input` takes `{better}=...`, not `{name}=` (a layer argument of Keras 2): write `keras.Input({better}=(...))`; "
+            "`shape` is one sample's shape, `batch_shape` adds the batch size in front (for stateful models)."
+        )
     found = re.search(r"Cannot convert '?\(?([^']*?)\)?'? to a shape", message)
     if found:
-        return (f"A shape is a tuple, even with one number: write `keras.Input(shape=({found.group(1).strip(', ')},))`, "
-                "with the comma, not `shape=" + found.group(1).strip(', ') + "`.")
+        return (
+            f"A shape is a tuple, even with one number: write `keras.Input(shape=({found.group(1).strip(', ')},))`, "
+            "with the comma, not `shape=" + found.group(1).strip(", ") + "`."
+        )
     return None
 
 
 def _kernel_rank(message: str) -> str | None:
-    found = re.search(r"Kernel shape must have the same length as input, but received kernel of shape \(([^)]*)\) and input of shape \(([^)]*)\)", message)
+    found = re.search(
+        r"Kernel shape must have the same length as input, but received kernel of shape \(([^)]*)\) and input of shape \(([^)]*)\)",
+        message,
+    )
     if not found:
         return None
     kernel, given = _sizes(found.group(1)), found.group(2)
@@ -395,8 +445,10 @@ def _cardinality(message: str) -> str | None:
 def _text_data(message: str) -> str | None:
     if not re.search(r"Invalid dtype: (str|<U|object)", message) and "Unsupported object type" not in message:
         return None
-    return ("The data holds text (or Python objects), and a model reads numbers. Turn words into token ids first, e.g. "
-            "`keras.layers.TextVectorization`, and class names into class numbers; then check the array's dtype with `x.dtype`.")
+    return (
+        "The data holds text (or Python objects), and a model reads numbers. Turn words into token ids first, e.g. "
+        "`keras.layers.TextVectorization`, and class names into class numbers; then check the array's dtype with `x.dtype`."
+    )
 
 
 def _graph_execution(message: str) -> str | None:
@@ -412,9 +464,26 @@ def _graph_execution(message: str) -> str | None:
     )
 
 
-_MESSAGE_RULES = (_batch_input_shape, _unknown_keyword, _static_batch, _state_batch, _incompatible_state, _unknown_rank,
-                  _ndim, _target_rank, _target_values, _axis_value, _features, _expected_shape, _too_small, _undefined_size,
-                  _embedding_index, _kernel_rank, _cardinality, _text_data)
+_MESSAGE_RULES = (
+    _batch_input_shape,
+    _unknown_keyword,
+    _static_batch,
+    _state_batch,
+    _incompatible_state,
+    _unknown_rank,
+    _ndim,
+    _target_rank,
+    _target_values,
+    _axis_value,
+    _features,
+    _expected_shape,
+    _too_small,
+    _undefined_size,
+    _embedding_index,
+    _kernel_rank,
+    _cardinality,
+    _text_data,
+)
 
 
 def explain_error(exc: BaseException) -> str:
@@ -433,5 +502,7 @@ def explain_error(exc: BaseException) -> str:
     if explanation:
         return explanation
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
-    return (f"This is not one of the shape errors the course explains ({type(exc).__name__}: {first[:200]}). "
-            "To find out whether shapes are involved: " + _CHECK)
+    return (
+        f"This is not one of the shape errors the course explains ({type(exc).__name__}: {first[:200]}). "
+        "To find out whether shapes are involved: " + _CHECK
+    )

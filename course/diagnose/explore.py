@@ -37,8 +37,11 @@ class ModelReport:
         return sum(layer.params for layer in self.layers)
 
     def to_markdown(self) -> str:
-        lines = ["| layer | kind | output shape | weights | parameters |", "| --- | --- | --- | --- | --- |",
-                 f"| input | Input | {shape_words(self.input_shape)} | none | 0 |"]
+        lines = [
+            "| layer | kind | output shape | weights | parameters |",
+            "| --- | --- | --- | --- | --- |",
+            f"| input | Input | {shape_words(self.input_shape)} | none | 0 |",
+        ]
         for layer in self.layers:
             weights = ", ".join(f"{name} {shape}" for name, shape in layer.weights.items()) or "none"
             count = f"{layer.equation}" if layer.equation else f"{layer.params:,}"
@@ -98,7 +101,7 @@ def explore(model) -> ModelReport:
             continue
         params = int(layer.count_params())
         weights = {_weight_name(weight, layer): tuple(weight.shape) for weight in layer.weights}
-        rows.append(LayerReport(layer.name, kind, _output_shape(layer), params, weights, _equation(layer, kind, params)))
+        rows.append(
+            LayerReport(layer.name, kind, _output_shape(layer), params, weights, _equation(layer, kind, params))
+        )
     return ModelReport(model.name, expected, tuple(rows), int(model.count_params()))
-
-

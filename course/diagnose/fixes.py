@@ -32,18 +32,24 @@ class Fix:
 # Keras 3 traces predict/fit/evaluate once per number of axes; after a run on data with another
 # number of axes it refuses the new one ("Cannot take the length of shape with unknown rank").
 # Re-making the traced functions makes the same model object accept the new shape.
-RETRACE = ("model.make_predict_function(force=True)  # forget the shape of the earlier run\n"
-           "model.make_test_function(force=True)\n"
-           "model.make_train_function(force=True)")
+RETRACE = (
+    "model.make_predict_function(force=True)  # forget the shape of the earlier run\n"
+    "model.make_test_function(force=True)\n"
+    "model.make_train_function(force=True)"
+)
 
 
 def after_a_run(fix: Fix) -> Fix:
     """The same data fix, made to work on a model that has already run on another shape."""
     if fix.side not in ("data", "targets") or not fix.code:
         return fix
-    return Fix(fix.side, fix.action + " The model has already run, so its traced functions are remade first (Keras 3 would "
-               "otherwise refuse the new shape with \"Cannot take the length of shape with unknown rank\").",
-               fix.code + "\n" + RETRACE, fix.shape)
+    return Fix(
+        fix.side,
+        fix.action + " The model has already run, so its traced functions are remade first (Keras 3 would "
+        'otherwise refuse the new shape with "Cannot take the length of shape with unknown rank").',
+        fix.code + "\n" + RETRACE,
+        fix.shape,
+    )
 
 
 def transposition(shape: tuple, target: tuple) -> tuple | None:

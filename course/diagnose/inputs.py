@@ -25,7 +25,9 @@ def parse_shape(text: str) -> tuple[int, ...]:
     """
     found = _SHAPE_TEXT.match(str(text))
     if not found:
-        raise ValueError(f"Type a shape as whole numbers separated by commas, like (32, 10, 1); got {str(text)[:40]!r}.")
+        raise ValueError(
+            f"Type a shape as whole numbers separated by commas, like (32, 10, 1); got {str(text)[:40]!r}."
+        )
     return check_shape(tuple(int(part) for part in found.group(1).split(",")))
 
 
@@ -44,13 +46,17 @@ def check_shape(shape, what: str = "data") -> tuple[int, ...]:
     try:
         shape = tuple(int(size) for size in shape)
     except (TypeError, ValueError):
-        raise ValueError(f"The {what} shape must be whole numbers, like (32, 10, 1); got {str(shape)[:40]!r}.") from None
+        raise ValueError(
+            f"The {what} shape must be whole numbers, like (32, 10, 1); got {str(shape)[:40]!r}."
+        ) from None
     if not shape:
         raise ValueError(f"A single number has no samples axis: give the {what} at least one axis, e.g. (100,).")
     if any(size < 1 for size in shape):
         raise ValueError(f"Every axis needs at least one element; {shape} has an empty or negative axis.")
     if len(shape) > 8 or math.prod(shape) > MAX_VALUES:
-        raise ValueError(f"A {what} shape of {shape} holds more values than any array fits in memory: check it for a typo.")
+        raise ValueError(
+            f"A {what} shape of {shape} holds more values than any array fits in memory: check it for a typo."
+        )
     return shape
 
 
@@ -89,7 +95,9 @@ def stateful(model) -> bool:
 
 def has_run(model) -> bool:
     """Whether ``predict``, ``fit`` or ``evaluate`` has traced the model already (the re-run trap)."""
-    return any(getattr(model, name, None) is not None for name in ("predict_function", "train_function", "test_function"))
+    return any(
+        getattr(model, name, None) is not None for name in ("predict_function", "train_function", "test_function")
+    )
 
 
 def shape_words(shape) -> str:

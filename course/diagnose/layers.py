@@ -20,7 +20,17 @@ _LAST_AXIS_ONLY = {"Dense", "SimpleRNN", "LSTM", "GRU", "Dropout", "Activation"}
 RECURRENT = {"SimpleRNN", "LSTM", "GRU"}
 CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv2D"}
 # Layers that only pass shapes through (for finding the first layer that reads the data).
-_PASS_THROUGH = {"InputLayer", "Dropout", "Activation", "GaussianNoise", "LayerNormalization", "BatchNormalization", "Masking", "Normalization", "Rescaling"}
+_PASS_THROUGH = {
+    "InputLayer",
+    "Dropout",
+    "Activation",
+    "GaussianNoise",
+    "LayerNormalization",
+    "BatchNormalization",
+    "Masking",
+    "Normalization",
+    "Rescaling",
+}
 
 
 def kind(layer) -> str:

@@ -78,7 +78,9 @@ class Diagnosis:
         verdict = "accepted" if self.ok else "rejected"
         lines = [f"data {self.data_shape} into a model expecting {shape_words(self.expected)}: {verdict}"]
         if self.target_shape is not None:
-            lines[0] += f"; targets {self.target_shape} against output {shape_words(self.output_shape or ())}" + (f" with {self.loss}" if self.loss else "")
+            lines[0] += f"; targets {self.target_shape} against output {shape_words(self.output_shape or ())}" + (
+                f" with {self.loss}" if self.loss else ""
+            )
         lines += [text for text in (self.problem, self.fix) if text]
         if self.suggested_shape is not None and str(self.suggested_shape) not in self.fix:
             lines.append(f"suggested shape {self.suggested_shape}: {self.code}")
@@ -137,14 +139,20 @@ def _suggest(shape: tuple, expected: tuple, model, stateful: bool) -> tuple[tupl
     accepts; a transposition is preferred where the axes are the model's in another order."""
     candidates = []
     if len(shape) == len(expected):
-        order = transposition(shape, tuple(expected[i] if expected[i] is not None else shape[i] for i in range(len(shape))))
+        order = transposition(
+            shape, tuple(expected[i] if expected[i] is not None else shape[i] for i in range(len(shape)))
+        )
         if order is not None:
             candidates.append(tuple(shape[i] for i in order))
     per_sample = _fill(math.prod(shape[1:]), expected)
     if per_sample is not None:
         candidates.append((shape[0], *per_sample))
     for candidate in candidates:
-        if candidate != shape and math.prod(candidate) == math.prod(shape) and accepted(candidate, expected, model, stateful):
+        if (
+            candidate != shape
+            and math.prod(candidate) == math.prod(shape)
+            and accepted(candidate, expected, model, stateful)
+        ):
             code, order = reshape_code(shape, candidate)
             return candidate, code, order
     return None, "", None
@@ -160,20 +168,31 @@ def _windowing_advice(shape: tuple, expected: tuple) -> tuple[str, str, str] | N
         return None
     window = timesteps if timesteps is not None else 10
     if shape[0] <= window:
-        return TOO_SHORT, (
-            f"This looks like one series of {shape[0]} steps, too short for even one window of {window} steps "
-            f"plus a target: collect a longer series or build the model on fewer timesteps."
-        ), ""
+        return (
+            TOO_SHORT,
+            (
+                f"This looks like one series of {shape[0]} steps, too short for even one window of {window} steps "
+                f"plus a target: collect a longer series or build the model on fewer timesteps."
+            ),
+            "",
+        )
     windows = data.count_windows(shape[0], window)
     code = data.windowing_code(window)
-    runnable = ("series = x  # the series, one step per row\n" + code
-                + "x = np.concatenate([np.asarray(inputs) for inputs, _ in dataset])\n"
-                + "y = np.concatenate([np.asarray(targets) for _, targets in dataset])")
-    return SERIES, (
-        f"This looks like one series of {shape[0]} steps, not a set of sequences. No reshape makes sequences of it: "
-        f"cut it into overlapping windows of {window} steps, which gives {windows} windows of shape ({window}, {features}) "
-        f"with the next step as each one's target:\n" + code
-    ), runnable
+    runnable = (
+        "series = x  # the series, one step per row\n"
+        + code
+        + "x = np.concatenate([np.asarray(inputs) for inputs, _ in dataset])\n"
+        + "y = np.concatenate([np.asarray(targets) for _, targets in dataset])"
+    )
+    return (
+        SERIES,
+        (
+            f"This looks like one series of {shape[0]} steps, not a set of sequences. No reshape makes sequences of it: "
+            f"cut it into overlapping windows of {window} steps, which gives {windows} windows of shape ({window}, {features}) "
+            f"with the next step as each one's target:\n" + code
+        ),
+        runnable,
+    )
 
 
 def _model_is_odd(shape: tuple, expected: tuple) -> bool:
@@ -198,11 +217,24 @@ def _accepted_result(shape, expected, seen, differ, model, stateful, batch):
             "and Keras fails there mid-epoch."
         )
         if keep:
-            fixes = [Fix("data", f"Keep {keep} samples (`x = x[:{keep}]`, and the same for y), or rebuild the model with a batch size "
-                                 f"that divides {shape[0]}: {', '.join(map(str, divisors))}.", f"x = x[:{keep}]", (keep, *shape[1:]))]
+            fixes = [
+                Fix(
+                    "data",
+                    f"Keep {keep} samples (`x = x[:{keep}]`, and the same for y), or rebuild the model with a batch size "
+                    f"that divides {shape[0]}: {', '.join(map(str, divisors))}.",
+                    f"x = x[:{keep}]",
+                    (keep, *shape[1:]),
+                )
+            ]
         else:
-            fixes = [Fix("model", f"Give at least {batch} samples, or rebuild the model with batch size {shape[0]} or a divisor of it.",
-                         "", None)]
+            fixes = [
+                Fix(
+                    "model",
+                    f"Give at least {batch} samples, or rebuild the model with batch size {shape[0]} or a divisor of it.",
+                    "",
+                    None,
+                )
+            ]
         return False, problem, fixes, None, STATEFUL_BATCH
     notes = []
     if seen != shape:
@@ -215,24 +247,42 @@ def _accepted_result(shape, expected, seen, differ, model, stateful, batch):
         notes.append(
             f"The model was built for {expected[axis]} {names[axis]} and the data has {seen[axis]}; Keras runs anyway, "
             "because its layers do not depend on that axis (a recurrent layer reads any number of steps). "
-            + ("With 1 step per sequence a recurrent layer has nothing to remember: is each row really one whole sequence?"
-               if seen[axis] == 1 else "Check that this is what you meant.")
-            if axis == len(seen) - 2 and len(seen) == 3 else
-            f"The model was built for {expected[axis]} on {names[axis]} and the data has {seen[axis]}; Keras runs anyway "
+            + (
+                "With 1 step per sequence a recurrent layer has nothing to remember: is each row really one whole sequence?"
+                if seen[axis] == 1
+                else "Check that this is what you meant."
+            )
+            if axis == len(seen) - 2 and len(seen) == 3
+            else f"The model was built for {expected[axis]} on {names[axis]} and the data has {seen[axis]}; Keras runs anyway "
             "because no layer depends on that axis. Check that this is what you meant."
         )
     if not notes:
-        return True, "", [Fix("data", f"Nothing to fix: the model reads batches of {shape_words((batch, *seen[1:]))}, one sample per row of the data.")], None, ""
+        return (
+            True,
+            "",
+            [
+                Fix(
+                    "data",
+                    f"Nothing to fix: the model reads batches of {shape_words((batch, *seen[1:]))}, one sample per row of the data.",
+                )
+            ],
+            None,
+            "",
+        )
     suggested = seen if seen != shape else None
     if suggested:
         code, _order = reshape_code(shape, seen)
         fixes = [Fix("data", f"Use `{code}` to make the axis explicit.", code, seen)]
     else:
-        fixes = [Fix("model", "Build the model on the data's shape to say so: " + f"keras.Input(shape={tuple(seen[1:])}).")]
+        fixes = [
+            Fix("model", "Build the model on the data's shape to say so: " + f"keras.Input(shape={tuple(seen[1:])}).")
+        ]
     if len(seen) == 3 and seen[1] == 1 and expected[1] not in (None, 1):
-        extra = (f" If the rows are consecutive steps of one series, cut them into windows of {expected[1]} steps instead "
-                 f"(`keras.utils.timeseries_dataset_from_array(x, None, sequence_length={expected[1]})`): "
-                 "then each sample really holds a sequence.")
+        extra = (
+            f" If the rows are consecutive steps of one series, cut them into windows of {expected[1]} steps instead "
+            f"(`keras.utils.timeseries_dataset_from_array(x, None, sequence_length={expected[1]})`): "
+            "then each sample really holds a sequence."
+        )
         fixes[0] = Fix(fixes[0].side, fixes[0].action + extra, fixes[0].code, fixes[0].shape)
     return True, " ".join(notes), fixes, suggested, ""
 
@@ -253,44 +303,88 @@ def _rejected_result(shape, expected, seen, differ, model, stateful, batch):
             f"{len(shape)} axes {shape}. Keras only adds or drops a trailing axis of size 1 on its own, so this does not fit."
         )
     elif not differ:  # the model leaves these sizes free, yet its layers cannot compute on them
-        problem = (f"The number of axes fits and the model leaves these sizes free, {want}, but its layers cannot compute on {seen}: "
-                   "a convolution or pooling window is longer than the axis it slides along.")
-        return False, problem, [Fix("model", "Use `padding='same'` or a smaller `kernel_size` / `pool_size` (or fewer pooling layers), "
-                                             "or feed longer inputs (for sequences: longer windows).", "", None)], None, TOO_SHORT
+        problem = (
+            f"The number of axes fits and the model leaves these sizes free, {want}, but its layers cannot compute on {seen}: "
+            "a convolution or pooling window is longer than the axis it slides along."
+        )
+        return (
+            False,
+            problem,
+            [
+                Fix(
+                    "model",
+                    "Use `padding='same'` or a smaller `kernel_size` / `pool_size` (or fewer pooling layers), "
+                    "or feed longer inputs (for sequences: longer windows).",
+                    "",
+                    None,
+                )
+            ],
+            None,
+            TOO_SHORT,
+        )
     else:
         wrong = ", ".join(f"{names[i]}: the model expects {expected[i]}, the data has {seen[i]}" for i in differ)
-        problem = f"The number of axes fits, but the sizes do not ({wrong}), and the model's layers cannot compute on {seen}."
+        problem = (
+            f"The number of axes fits, but the sizes do not ({wrong}), and the model's layers cannot compute on {seen}."
+        )
     if short_batch and trimmed is not None:
         keep = shape[0] // batch * batch
-        action = (f"Two fixes: the samples need shape {trimmed[1:]} each (`{code}`), and this stateful model takes whole batches "
-                  f"of {batch}, so keep a multiple of {batch} samples (`x = x[:{keep}]`)." if keep else
-                  f"The samples need shape {trimmed[1:]} each (`{code}`), and this stateful model needs at least {batch} of them.")
+        action = (
+            f"Two fixes: the samples need shape {trimmed[1:]} each (`{code}`), and this stateful model takes whole batches "
+            f"of {batch}, so keep a multiple of {batch} samples (`x = x[:{keep}]`)."
+            if keep
+            else f"The samples need shape {trimmed[1:]} each (`{code}`), and this stateful model needs at least {batch} of them."
+        )
         both = f"{code}\nx = x[:{keep}]" if keep else ""
         return False, problem, [Fix("data", action, both, (keep, *trimmed[1:]) if keep else None)], None, STATEFUL_BATCH
     if suggested is not None and order is not None and _model_is_odd(shape, expected):
-        problem += (f" The data is in the usual layout, its smallest axis ({shape[-1]}: channels or features) last; "
-                    f"the model was built with the axes in another order, {shape_words(expected)}.")
-        fixes = [Fix("model", f"Change the model, not the data: rebuild it on `{input_code(shape[1:], batch if stateful else None)}` "
-                              "(Keras layers read channels and features on the last axis). Transposing the data to suit the model "
-                              "would hand each layer the wrong axis.", "", None)]
+        problem += (
+            f" The data is in the usual layout, its smallest axis ({shape[-1]}: channels or features) last; "
+            f"the model was built with the axes in another order, {shape_words(expected)}."
+        )
+        fixes = [
+            Fix(
+                "model",
+                f"Change the model, not the data: rebuild it on `{input_code(shape[1:], batch if stateful else None)}` "
+                "(Keras layers read channels and features on the last axis). Transposing the data to suit the model "
+                "would hand each layer the wrong axis.",
+                "",
+                None,
+            )
+        ]
         return False, problem, fixes, None, CHANNELS_ORDER
     if suggested is not None:
-        how = "the same axes in the model's order" if order is not None else "the same values, arranged as the model reads them"
+        how = (
+            "the same axes in the model's order"
+            if order is not None
+            else "the same values, arranged as the model reads them"
+        )
         action = f"Use shape {suggested}: {how}, `{code}`."
         mistake = ""
         if order is not None:
             mistake = CHANNELS_ORDER if layers.is_convolutional(model) else AXES_SWAPPED
-            action += (" A reshape would give the right shape with the values in the wrong places." if reshape_scrambles(shape, order)
-                       else " (Here a reshape gives the same array, because the axis that moves has size 1.)")
+            action += (
+                " A reshape would give the right shape with the values in the wrong places."
+                if reshape_scrambles(shape, order)
+                else " (Here a reshape gives the same array, because the axis that moves has size 1.)"
+            )
         elif len(shape) == len(suggested) and shape[-1] > 1 and suggested[-1] != shape[-1]:
-            action += (f" Check that this is what you mean: it turns {shape[-1]} features per step into {suggested[-1]}, "
-                       "so values of different features end up side by side. If the features are right, the model's Input is not.")
+            action += (
+                f" Check that this is what you mean: it turns {shape[-1]} features per step into {suggested[-1]}, "
+                "so values of different features end up side by side. If the features are right, the model's Input is not."
+            )
         return False, problem, [Fix("data", action, code, suggested)], suggested, mistake
     windowing = _windowing_advice(shape, expected)
     if windowing and values < needed:
         mistake, advice, code = windowing
         return False, problem, [Fix("data", advice, code, None)], None, mistake
-    per = "too few values" if values < needed else "too many values" if values > needed else "yet no arrangement of them fits the layers"
+    per = (
+        "too few values"
+        if values < needed
+        else "too many values"
+        if values > needed
+        else "yet no arrangement of them fits the layers"
+    )
     action = (
         f"Each sample holds {values} values and the model reads {needed} per sample: {per} for any reshape "
         f"that keeps the {shape[0]} samples. Change the model instead, e.g. `keras.Input(shape={(seen or shape)[1:]})`, "
@@ -311,33 +405,80 @@ def _named(shape, expected, model, stateful, batch_size, ok):
         # The data's whole shape is the model's per-sample shape: either one sample without its batch axis, or
         # the model was built on the data's shape, rows included. Many rows of a table or series say the latter.
         single = (1, *shape)
-        batch_axis = Fix("data", f"If it is one sample, add the batch axis: `x = x[None]` (the same as `np.expand_dims(x, 0)`) "
-                                 f"gives {single}, a batch of one sample.", "x = x[None]", single)
+        batch_axis = Fix(
+            "data",
+            f"If it is one sample, add the batch axis: `x = x[None]` (the same as `np.expand_dims(x, 0)`) "
+            f"gives {single}, a batch of one sample.",
+            "x = x[None]",
+            single,
+        )
         one = tuple(shape[1:])
         reader = layers.first_reader(model)
-        if len(one) == 1 and reader is not None and (layers.kind(reader) in layers.RECURRENT or layers.kind(reader).endswith("1D")):
+        if (
+            len(one) == 1
+            and reader is not None
+            and (layers.kind(reader) in layers.RECURRENT or layers.kind(reader).endswith("1D"))
+        ):
             one = (*one, 1)  # a sequence layer reads (steps, features): each value becomes one step
-        rows = Fix("model", f"If the first number, {shape[0]}, counts the samples, rebuild the model on `{input_code(one)}`, "
-                            "the shape of one sample (Keras adds the batch axis itself).", "", None)
+        rows = Fix(
+            "model",
+            f"If the first number, {shape[0]}, counts the samples, rebuild the model on `{input_code(one)}`, "
+            "the shape of one sample (Keras adds the batch axis itself).",
+            "",
+            None,
+        )
         if len(shape) != 2:  # an image or a sequence of its own: one sample
-            return MISSING_BATCH_AXIS, (
-                f"The data {shape} is the shape of one sample, {shape_words(body)}, without the batch axis Keras puts first "
-                "(the number of samples)."), [batch_axis]
+            return (
+                MISSING_BATCH_AXIS,
+                (
+                    f"The data {shape} is the shape of one sample, {shape_words(body)}, without the batch axis Keras puts first "
+                    "(the number of samples)."
+                ),
+                [batch_axis],
+            )
         if shape[0] >= 100:
-            return ROWS_IN_INPUT, (
-                f"The model's Input shape {shape_words(body)} is the data's whole shape: it starts with {shape[0]}, the number of rows, "
-                "but the Input shape describes one sample and leaves the samples out."), [rows, batch_axis]
-        return MISSING_BATCH_AXIS, (
-            f"The data {shape} is the shape of one sample, {shape_words(body)}, without the batch axis Keras puts first "
-            "(the number of samples)."), [batch_axis, rows]
-    if stateful and expected[0] and len(shape) == 3 and len(expected) == 3 and expected[0] == shape[1] \
-            and expected[0] != shape[0] and (batch_size or 0) != expected[0]:
+            return (
+                ROWS_IN_INPUT,
+                (
+                    f"The model's Input shape {shape_words(body)} is the data's whole shape: it starts with {shape[0]}, the number of rows, "
+                    "but the Input shape describes one sample and leaves the samples out."
+                ),
+                [rows, batch_axis],
+            )
+        return (
+            MISSING_BATCH_AXIS,
+            (
+                f"The data {shape} is the shape of one sample, {shape_words(body)}, without the batch axis Keras puts first "
+                "(the number of samples)."
+            ),
+            [batch_axis, rows],
+        )
+    if (
+        stateful
+        and expected[0]
+        and len(shape) == 3
+        and len(expected) == 3
+        and expected[0] == shape[1]
+        and expected[0] != shape[0]
+        and (batch_size or 0) != expected[0]
+    ):
         batch = batch_size or 1
-        return TIMESTEPS_IN_BATCH, (
-            f"The model's batch_shape starts with {expected[0]}, which is the data's number of timesteps: the first entry of "
-            "`batch_shape` is the batch size, how many sequences run side by side, each with its own state."), [
-            Fix("model", f"Rebuild the model on `keras.Input(batch_shape=({batch}, {shape[1]}, {shape[2]}))`: "
-                         f"{batch} sequence{'s' if batch != 1 else ''} per batch, {shape[1]} steps of {shape[2]} features each.", "", None)]
+        return (
+            TIMESTEPS_IN_BATCH,
+            (
+                f"The model's batch_shape starts with {expected[0]}, which is the data's number of timesteps: the first entry of "
+                "`batch_shape` is the batch size, how many sequences run side by side, each with its own state."
+            ),
+            [
+                Fix(
+                    "model",
+                    f"Rebuild the model on `keras.Input(batch_shape=({batch}, {shape[1]}, {shape[2]}))`: "
+                    f"{batch} sequence{'s' if batch != 1 else ''} per batch, {shape[1]} steps of {shape[2]} features each.",
+                    "",
+                    None,
+                )
+            ],
+        )
     return None
 
 
@@ -354,23 +495,52 @@ def _tokens(array, model) -> tuple[bool, str, list] | None:
     vocabulary = int(emb.input_dim)
     highest, lowest = values.max(), values.min()
     if lowest < 0:
-        return True, (
-            f"The data holds the negative token id {int(lowest)}: the Embedding has rows for ids 0 to {vocabulary - 1}, and Keras "
-            "does not check negative ids, so it trains silently on a row that belongs to no token."), [
-            Fix("data", "Give padding and unknown tokens real ids (0 for padding is the usual choice), e.g. `x = np.where(x < 0, 0, x)`.",
-                "x = np.where(x < 0, 0, x)", tuple(values.shape))]
+        return (
+            True,
+            (
+                f"The data holds the negative token id {int(lowest)}: the Embedding has rows for ids 0 to {vocabulary - 1}, and Keras "
+                "does not check negative ids, so it trains silently on a row that belongs to no token."
+            ),
+            [
+                Fix(
+                    "data",
+                    "Give padding and unknown tokens real ids (0 for padding is the usual choice), e.g. `x = np.where(x < 0, 0, x)`.",
+                    "x = np.where(x < 0, 0, x)",
+                    tuple(values.shape),
+                )
+            ],
+        )
     if highest >= vocabulary:
         bad = int(highest)
-        return False, (
-            f"The model starts with an Embedding of {vocabulary} rows (token ids 0 to {vocabulary - 1}), and the data holds the id {bad}: "
-            f"Keras fails while training (\"indices ... is not in [0, {vocabulary})\")."), [
-            Fix("model", f"Rebuild the Embedding with `input_dim={int(highest) + 1}` (the largest id plus one), or map rare tokens to one id "
-                         "(e.g. `TextVectorization(max_tokens=...)`).")]
+        return (
+            False,
+            (
+                f"The model starts with an Embedding of {vocabulary} rows (token ids 0 to {vocabulary - 1}), and the data holds the id {bad}: "
+                f'Keras fails while training ("indices ... is not in [0, {vocabulary})").'
+            ),
+            [
+                Fix(
+                    "model",
+                    f"Rebuild the Embedding with `input_dim={int(highest) + 1}` (the largest id plus one), or map rare tokens to one id "
+                    "(e.g. `TextVectorization(max_tokens=...)`).",
+                )
+            ],
+        )
     if values.dtype.kind == "f" and not np.all(np.floor(values) == values):
-        return True, ("The model starts with an Embedding, which reads whole token ids, and the data holds fractions: Keras silently cuts "
-                      "them to whole numbers, so scaled or normalised values pick the wrong rows."), [
-            Fix("data", "Feed the token ids themselves (integers from 0 to input_dim - 1), not scaled values; for real-valued "
-                        "features use Dense or recurrent layers instead of an Embedding.")]
+        return (
+            True,
+            (
+                "The model starts with an Embedding, which reads whole token ids, and the data holds fractions: Keras silently cuts "
+                "them to whole numbers, so scaled or normalised values pick the wrong rows."
+            ),
+            [
+                Fix(
+                    "data",
+                    "Feed the token ids themselves (integers from 0 to input_dim - 1), not scaled values; for real-valued "
+                    "features use Dense or recurrent layers instead of an Embedding.",
+                )
+            ],
+        )
     return None
 
 
@@ -380,9 +550,11 @@ def _batch_size_check(shape, expected, stateful, batch_size):
     if not stateful or not batch or batch_size is None:
         return None
     if batch_size != batch:
-        return (f"The model is stateful and built for batches of {batch} sequences; `batch_size={batch_size}` hands it "
-                f"{batch_size} at a time, and Keras refuses (\"the batch size of the input sequences must be the same as the batch size "
-                "of the initial state\")."), [Fix("training", f"Pass `batch_size={batch}` to fit, predict and evaluate.", "", None)]
+        return (
+            f"The model is stateful and built for batches of {batch} sequences; `batch_size={batch_size}` hands it "
+            f'{batch_size} at a time, and Keras refuses ("the batch size of the input sequences must be the same as the batch size '
+            'of the initial state").'
+        ), [Fix("training", f"Pass `batch_size={batch}` to fit, predict and evaluate.", "", None)]
     return None
 
 
@@ -419,8 +591,12 @@ def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
         problem, fixes = checked
         ok, mistake = False, STATEFUL_BATCH
     if target is not None and mistake == STATEFUL_BATCH:  # the targets lose the same samples as the data
-        fixes = [Fix(fix.side, fix.action, fix.code + "\n" + fix.code.splitlines()[-1].replace("x", "y"), fix.shape)
-                 if fix.code.splitlines() and fix.code.splitlines()[-1].startswith("x = x[:") else fix for fix in fixes]
+        fixes = [
+            Fix(fix.side, fix.action, fix.code + "\n" + fix.code.splitlines()[-1].replace("x", "y"), fix.shape)
+            if fix.code.splitlines() and fix.code.splitlines()[-1].startswith("x = x[:")
+            else fix
+            for fix in fixes
+        ]
     notes = []
     result = dict(data_shape=shape, expected=expected, seen_as=seen if ok else None)
     extra = {}
@@ -442,10 +618,21 @@ def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
             notes.append("The targets are checked once the data fits.")
     if has_run(model) and fixes:
         fixes = [after_a_run(fix) for fix in fixes]
-        notes.append("This model has already run: a fix that changes the number of axes of the data needs its traced functions remade "
-                     "(the code does it), or Keras 3 says \"Cannot take the length of shape with unknown rank\".")
-    return Diagnosis(ok=ok, problem=problem, fixes=tuple(fixes), suggested_shape=suggested, mistake=mistake,
-                     notes=tuple(notes), code=_data_code(shape, suggested, expected, mistake, fixes), **result, **extra)
+        notes.append(
+            "This model has already run: a fix that changes the number of axes of the data needs its traced functions remade "
+            '(the code does it), or Keras 3 says "Cannot take the length of shape with unknown rank".'
+        )
+    return Diagnosis(
+        ok=ok,
+        problem=problem,
+        fixes=tuple(fixes),
+        suggested_shape=suggested,
+        mistake=mistake,
+        notes=tuple(notes),
+        code=_data_code(shape, suggested, expected, mistake, fixes),
+        **result,
+        **extra,
+    )
 
 
 def _data_code(shape, suggested, expected, mistake, fixes) -> str:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 __all__ = ["Result", "PLACEHOLDER_HINT", "is_placeholder"]
 
-PLACEHOLDER_HINT = "Not yet: replace the ... in the cell above with your answer, run that cell, then run this one again."
+PLACEHOLDER_HINT = (
+    "Not yet: replace the ... in the cell above with your answer, run that cell, then run this one again."
+)
 
 
 @dataclass(frozen=True)

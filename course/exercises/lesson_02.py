@@ -33,23 +33,37 @@ def check_tenth_batch(tenth, X, run) -> Result:
     if part.ndim == 1 and part.shape[0] == X.shape[1]:
         return Result(False, "That is one row. A batch is several rows: slice a range, X[start:stop].")
     if part.ndim != 2 or part.shape[1] != X.shape[1]:
-        return Result(False, f"That has shape {part.shape}; a batch of rows of this table has shape (rows, {X.shape[1]}).")
+        return Result(
+            False, f"That has shape {part.shape}; a batch of rows of this table has shape (rows, {X.shape[1]})."
+        )
     rows = _rows_of(part, X)
     if rows is None:
         return Result(False, "Some of those rows are not rows of X: slice X itself.")
     if rows == expected:
-        return Result(True, f"Right: positions {expected[0]}-{expected[-1]} in Python's counting (X[{expected[0]}:{expected[-1] + 1}]), "
-                      f"rows {expected[0] + 1}-{expected[-1] + 1} counted from 1: the same {len(expected)} rows Keras trained on in iteration 10.")
+        return Result(
+            True,
+            f"Right: positions {expected[0]}-{expected[-1]} in Python's counting (X[{expected[0]}:{expected[-1] + 1}]), "
+            f"rows {expected[0] + 1}-{expected[-1] + 1} counted from 1: the same {len(expected)} rows Keras trained on in iteration 10.",
+        )
     if len(rows) != len(expected):
-        return Result(False, f"That is {len(rows)} rows; a batch here holds {len(expected)}. X[a:b] stops before b, so it holds b - a rows.")
+        return Result(
+            False,
+            f"That is {len(rows)} rows; a batch here holds {len(expected)}. X[a:b] stops before b, so it holds b - a rows.",
+        )
     shift = rows[0] - expected[0]
     if rows == [r + shift for r in expected]:
         if shift == -1:
-            return Result(False, f"One too early: that is rows {rows[0] + 1}-{rows[-1] + 1} counted from 1. "
-                          "Python counts from 0, so the row numbered 46 sits at position 45.")
+            return Result(
+                False,
+                f"One too early: that is rows {rows[0] + 1}-{rows[-1] + 1} counted from 1. "
+                "Python counts from 0, so the row numbered 46 sits at position 45.",
+            )
         size = len(expected)
         if rows[0] % size == 0:
-            return Result(False, f"Those are positions {rows[0]}-{rows[-1]}: batch {rows[0] // size + 1}, not batch 10. "
-                          f"Batch k starts at position (k - 1) × {size}.")
+            return Result(
+                False,
+                f"Those are positions {rows[0]}-{rows[-1]}: batch {rows[0] // size + 1}, not batch 10. "
+                f"Batch k starts at position (k - 1) × {size}.",
+            )
         return Result(False, f"Those rows straddle two batches. Batch k starts at position (k - 1) × {size}.")
     return Result(False, "Those rows are not consecutive: without shuffling, a batch is a run of neighbouring rows.")

@@ -31,8 +31,14 @@ def check_batch_for_updates(batch_size, X_train, y_train, updates: int = WANTED_
     made = training.run_epochs(X_train, y_train, batch_size=int(batch_size), epochs=1).batches_run[0]
     fits = batch_sizes_for(rows, updates)
     if made == updates:
-        return Result(True, f"Right: Keras made {made} updates in one epoch at batch {batch_size}. "
-                      f"Every batch size from {fits[0]} to {fits[-1]} does the same.")
+        return Result(
+            True,
+            f"Right: Keras made {made} updates in one epoch at batch {batch_size}. "
+            f"Every batch size from {fits[0]} to {fits[-1]} does the same.",
+        )
     hint = "smaller" if made < updates else "larger"
-    return Result(False, f"Keras made {made} updates in one epoch at batch {batch_size}, not {updates}: try a {hint} batch. "
-                  f"Updates per epoch are {rows} rows ÷ batch size, rounded up.")
+    return Result(
+        False,
+        f"Keras made {made} updates in one epoch at batch {batch_size}, not {updates}: try a {hint} batch. "
+        f"Updates per epoch are {rows} rows ÷ batch size, rounded up.",
+    )

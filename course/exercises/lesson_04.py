@@ -23,20 +23,37 @@ def check_one_timestep(x, table) -> Result:
     rows, columns = table.shape
     want = (rows, 1, columns)
     if x.shape == (rows, columns, 1):
-        return Result(False, f"{x.shape} makes each column a timestep: {columns} steps of 1 value. You want 1 step "
-                      f"of {columns} values: the new axis of size 1 goes in the middle, axis=1.")
+        return Result(
+            False,
+            f"{x.shape} makes each column a timestep: {columns} steps of 1 value. You want 1 step "
+            f"of {columns} values: the new axis of size 1 goes in the middle, axis=1.",
+        )
     if x.shape == (1, rows, columns):
-        return Result(False, f"{x.shape} is one sample of {rows} timesteps: the whole table as a single sequence. "
-                      "The rows should stay samples: add the axis after the first one, axis=1.")
+        return Result(
+            False,
+            f"{x.shape} is one sample of {rows} timesteps: the whole table as a single sequence. "
+            "The rows should stay samples: add the axis after the first one, axis=1.",
+        )
     if x.ndim != 3:
-        return Result(False, f"That has {x.ndim} axes, shape {x.shape}. A recurrent layer wants 3: (samples, timesteps, features).")
+        return Result(
+            False,
+            f"That has {x.ndim} axes, shape {x.shape}. A recurrent layer wants 3: (samples, timesteps, features).",
+        )
     if x.shape != want:
-        return Result(False, f"The shape is {x.shape}; it should be {want}: {rows} samples, 1 timestep, {columns} features.")
+        return Result(
+            False, f"The shape is {x.shape}; it should be {want}: {rows} samples, 1 timestep, {columns} features."
+        )
     if not np.array_equal(x.reshape(rows, columns), table.astype("float32")):
-        return Result(False, f"The shape is right, but the values moved: a transpose reorders them. "
-                      f"reshape({rows}, 1, {columns}) or np.expand_dims(table, axis=1) keeps every value in its place.")
+        return Result(
+            False,
+            f"The shape is right, but the values moved: a transpose reorders them. "
+            f"reshape({rows}, 1, {columns}) or np.expand_dims(table, axis=1) keeps every value in its place.",
+        )
     model = models.build(models.ModelSpec(layer="LSTM", features=columns, units=4, timesteps=1))
     model(x)  # the model built on keras.Input(shape=(1, columns)) takes it
     out = tuple(model.get_layer("hidden_1")(x).shape)
-    return Result(True, f"Right: {want}. An LSTM(4) built on keras.Input(shape=(1, {columns})) reads it and hands back "
-                  f"{out}, one hidden state per sample: each of the {rows} rows is one timestep of {columns} features.")
+    return Result(
+        True,
+        f"Right: {want}. An LSTM(4) built on keras.Input(shape=(1, {columns})) reads it and hands back "
+        f"{out}, one hidden state per sample: each of the {rows} rows is one timestep of {columns} features.",
+    )

@@ -25,14 +25,19 @@ def one_more_feature(explorer) -> QuizSpec:
             1: "A feature is not one weight: it is connected to every unit of the hidden layer, one weight each.",
             explorer.features + 1: "That counts the features, not the weights. The new feature gets one weight "
             "to each unit of the hidden layer.",
-            2 * units: "The output layer does not grow: it reads the hidden layer's units, and their number did not change.",
+            2
+            * units: "The output layer does not grow: it reads the hidden layer's units, and their number did not change.",
         }
 
     return QuizSpec(
-        question=lambda: f"The model reads {explorer.features} features into {explorer.units} units. "
-        "If you add one more feature, by how many parameters does the model grow?",
+        question=lambda: (
+            f"The model reads {explorer.features} features into {explorer.units} units. "
+            "If you add one more feature, by how many parameters does the model grow?"
+        ),
         answer=answer,
-        explanation=lambda n: f"One more feature adds one more row to the hidden layer's kernel, which holds one "
-        f"weight for each of the {n} units. Nothing else changes.",
+        explanation=lambda n: (
+            f"One more feature adds one more row to the hidden layer's kernel, which holds one "
+            f"weight for each of the {n} units. Nothing else changes."
+        ),
         mistakes=mistakes,
     )

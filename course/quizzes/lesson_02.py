@@ -21,14 +21,20 @@ def iterations(explorer) -> QuizSpec:
             batch: "That is the number of rows in a batch. The question is how many batches cover the table.",
         }
         if explorer.epochs > 1:
-            found[per_epoch * explorer.epochs] = f"That counts all {explorer.epochs} epochs. The question is about one epoch."
+            found[per_epoch * explorer.epochs] = (
+                f"That counts all {explorer.epochs} epochs. The question is about one epoch."
+            )
         return found
 
     return QuizSpec(
-        question=lambda: f"With {explorer.n_samples} rows and a batch size of {explorer.batch_size}, how many "
-        "iterations (weight updates) does one epoch make?",
+        question=lambda: (
+            f"With {explorer.n_samples} rows and a batch size of {explorer.batch_size}, how many "
+            "iterations (weight updates) does one epoch make?"
+        ),
         answer=lambda: explorer.train().batches_run[0],
-        explanation=lambda n: f"Counted from the real training run: Keras ran {n} batches per epoch. Every batch is one "
-        "update; a partial last batch still counts as one.",
+        explanation=lambda n: (
+            f"Counted from the real training run: Keras ran {n} batches per epoch. Every batch is one "
+            "update; a partial last batch still counts as one."
+        ),
         mistakes=mistakes,
     )

@@ -24,14 +24,18 @@ def most_updates(lab, batch_sizes) -> QuizSpec:
         return labels[max(runs, key=lambda curve: curve.updates[-1]).batch_size]
 
     def mistakes():
-        found = {labels[sizes[-1]]: "That run makes the fewest: a batch that large is cut from the data only "
-                 f"{shapes.iterations_per_epoch(lab.n_train, sizes[-1])} time(s) per epoch, and each batch is one update."}
+        found = {
+            labels[sizes[-1]]: "That run makes the fewest: a batch that large is cut from the data only "
+            f"{shapes.iterations_per_epoch(lab.n_train, sizes[-1])} time(s) per epoch, and each batch is one update."
+        }
         for b in sizes[1:-1]:
             found[labels[b]] = "Between the two: smaller batches than this one cut each epoch into more pieces."
         return found
 
     return QuizSpec(
-        question=lambda: f"In {lab.epochs} epochs over the {lab.n_train} training rows, which run moved its weights most often?",
+        question=lambda: (
+            f"In {lab.epochs} epochs over the {lab.n_train} training rows, which run moved its weights most often?"
+        ),
         answer=answer,
         explanation="One batch makes one update, and the smaller the batch, the more batches an epoch is cut into.",
         options=tuple(labels.values()),
@@ -53,9 +57,13 @@ def updates_per_epoch(lab) -> QuizSpec:
         }
 
     return QuizSpec(
-        question=lambda: f"With {lab.n_train} training rows and batch_size={lab.batch_size}, how many weight updates does one epoch make?",
+        question=lambda: (
+            f"With {lab.n_train} training rows and batch_size={lab.batch_size}, how many weight updates does one epoch make?"
+        ),
         answer=lambda: shapes.iterations_per_epoch(lab.n_train, lab.batch_size),
-        explanation=lambda n: f"{lab.n_train} rows ÷ {lab.batch_size}, rounded up, is {n}: a shorter last batch still makes "
-        "its own update. The optimizer's own counter agreed with this rule in every run above.",
+        explanation=lambda n: (
+            f"{lab.n_train} rows ÷ {lab.batch_size}, rounded up, is {n}: a shorter last batch still makes "
+            "its own update. The optimizer's own counter agreed with this rule in every run above."
+        ),
         mistakes=mistakes,
     )

@@ -22,12 +22,15 @@ def steps(explorer) -> QuizSpec:
             explorer.features: "That is the features, the values read at each step. All of them are read in the same run.",
             explorer.units: "That is the units, the size of the hidden state. It does not decide how many steps there are.",
             explorer.n_samples: "The samples are computed side by side, not one after another: they do not add steps.",
-            explorer.n_samples * explorer.timesteps: "That counts the steps of every sample together. The question is per sample.",
+            explorer.n_samples
+            * explorer.timesteps: "That counts the steps of every sample together. The question is per sample.",
         }
 
     return QuizSpec(
-        question=lambda: f"Data of shape {explorer.data_shape} goes into {explorer.layer}({explorer.units}). "
-        "How many times does the cell run for each sample?",
+        question=lambda: (
+            f"Data of shape {explorer.data_shape} goes into {explorer.layer}({explorer.units}). "
+            "How many times does the cell run for each sample?"
+        ),
         answer=lambda: steps_run(explorer.layer, explorer.timesteps, explorer.features, explorer.units),
         explanation="One run per timestep. The samples are computed side by side, not one after another, "
         "and the features of a step are all read in the same run.",
@@ -44,7 +47,8 @@ def layer_parameters(explorer) -> QuizSpec:
         blocks = shapes.gates(layer)
         one_block = features * units + units * units + units
         found = {
-            params * explorer.timesteps: "The timesteps multiply nothing: the same weights are used again at every step.",
+            params
+            * explorer.timesteps: "The timesteps multiply nothing: the same weights are used again at every step.",
             shapes.dense_params(features, units): "That is a Dense layer's count. A recurrent layer also has the "
             "recurrent kernel, units × units, which mixes in the hidden state from the step before.",
         }
@@ -56,11 +60,15 @@ def layer_parameters(explorer) -> QuizSpec:
         return found
 
     return QuizSpec(
-        question=lambda: f"How many parameters does the {explorer.layer}({explorer.units}) layer hold, reading "
-        f"{explorer.timesteps} timestep(s) of {explorer.features} feature(s)?",
+        question=lambda: (
+            f"How many parameters does the {explorer.layer}({explorer.units}) layer hold, reading "
+            f"{explorer.timesteps} timestep(s) of {explorer.features} feature(s)?"
+        ),
         answer=lambda: int(explorer.model.get_layer("hidden_1").count_params()),
-        explanation=lambda n: f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. "
-        "The same weights are used at every step, so neither the timesteps nor the samples appear.",
+        explanation=lambda n: (
+            f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. "
+            "The same weights are used at every step, so neither the timesteps nor the samples appear."
+        ),
         mistakes=mistakes,
     )
 
@@ -84,6 +92,8 @@ def layout() -> QuizSpec:
         mistakes={
             LAYOUTS[0]: "That is (N, 3, 1): there the middle axis is 3. Here the middle axis, the timesteps, is 1.",
             LAYOUTS[2]: "Units do not belong to columns: every unit has a weight from every feature.",
-            LAYOUTS[3]: "The units are the size of the hidden state, not a number of steps. The steps come from the middle axis.",
+            LAYOUTS[
+                3
+            ]: "The units are the size of the hidden state, not a number of steps. The steps come from the middle axis.",
         },
     )

@@ -74,8 +74,12 @@ def async_client(manager):
 class KernelLimit(LoggingConfigurable):
     """Configurable as ``KernelLimit.max_kernels`` in any Jupyter server config file."""
 
-    max_kernels = Int(2, config=True, help="How many kernels may run at once; the least recently used beyond it are stopped.")
-    retire_timeout = Int(10, config=True, help="Seconds to wait for a kernel to show its banner before stopping it anyway.")
+    max_kernels = Int(
+        2, config=True, help="How many kernels may run at once; the least recently used beyond it are stopped."
+    )
+    retire_timeout = Int(
+        10, config=True, help="Seconds to wait for a kernel to show its banner before stopping it anyway."
+    )
     reason = Unicode(REASON, config=True, help="Why the course stopped a lesson's kernel, as its banner says it.")
 
     def __init__(self, kernel_manager, **kwargs):
@@ -115,8 +119,12 @@ class KernelLimit(LoggingConfigurable):
             return
         try:
             await client.execute_interactive(
-                retire_code(self.reason), silent=True, store_history=False, allow_stdin=False,
-                timeout=self.retire_timeout, output_hook=lambda message: None,
+                retire_code(self.reason),
+                silent=True,
+                store_history=False,
+                allow_stdin=False,
+                timeout=self.retire_timeout,
+                output_hook=lambda message: None,
             )
         except Exception as exc:  # noqa: BLE001 - a kernel that does not answer is stopped anyway
             self.log.warning("course: kernel %s did not retire its widgets: %s", kernel_id, exc)
