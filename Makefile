@@ -27,8 +27,8 @@ TEST_STAMP := $(VENV)/.stamp-test
 # versions pyproject.toml allows (binder/compat/floors.py).
 COLAB_VENV ?= .venv-colab
 OLDEST_VENV ?= .venv-oldest
-COMPAT_TESTS ?= tests/test_compat.py tests/test_keras_crosscheck.py tests/test_widgets.py notebooks
-COMPAT_PYTEST_ARGS ?= $(COMPAT_TESTS) --nbval-lax -p no:cacheprovider -q
+COMPAT_TESTS ?= tests/test_compat.py tests/test_keras_crosscheck.py tests/test_widgets.py
+COMPAT_PYTEST_ARGS ?= $(COMPAT_TESTS) -p no:cacheprovider -q
 COLAB_STAMP := $(COLAB_VENV)/.stamp-compat
 OLDEST_STAMP := $(OLDEST_VENV)/.stamp-compat
 

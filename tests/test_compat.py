@@ -114,3 +114,30 @@ def test_a_fresh_kernel_with_the_widget_libraries_has_not_imported_plotly():
         client.stop_channels()
         manager.shutdown_kernel(now=True)
     assert "".join(lines).strip() == "[]", f"a fresh kernel has imported: {''.join(lines)}"
+
+
+LESSONS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[path.name[:2] for path in LESSONS])
+def test_every_code_cell_of_the_lesson_runs(lesson, tmp_path):
+    """Each lesson run headless, top to bottom, in the tier's versions: no cell raises. What a cell
+    prints is checked against the pinned Keras in the main tier (nbval); here Keras's own wording
+    may differ from version to version (an error's type and message, a warning), so only errors
+    count."""
+    import nbclient
+    import nbformat
+
+    notebook = nbformat.read(lesson, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(lesson.parent)}}
+    )
+    client.execute()
+    errors = [
+        f"cell {index}: {output.get('ename')}: {output.get('evalue', '')[:300]}"
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert not errors, "\n".join(errors)

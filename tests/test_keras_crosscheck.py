@@ -431,7 +431,11 @@ def test_explains_the_sample_count_that_does_not_divide(keras):
         )
     )
     text = diagnose.explain_error(exc)
-    assert "A batch of 4 rows met a state kept for 8 rows" in text and "len(x) // 8 * 8" in text
+    assert "not a multiple of its batch size" in text and "shuffle=False" in text
+    if "Incompatible shapes" in str(exc):  # Keras 3.15 names the sizes; 3.12 to 3.14 do not
+        assert "A batch of 4 rows met a state kept for 8 rows" in text and "len(x) // 8 * 8" in text
+    else:
+        assert "len(x) // b * b" in text and "make_train_function(force=True)" in text
 
 
 def test_explains_the_missing_reset_states(keras):

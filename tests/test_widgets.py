@@ -1213,6 +1213,9 @@ def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
     assert any(messages for messages in sent)
 
 
+@pytest.mark.skipif(
+    int(W.__version__.split(".")[0]) < 8, reason="ipywidgets 7 sends no state without a front end to count"
+)
 def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     explorer = UnitsExplorer()
     sent = []

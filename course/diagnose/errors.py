@@ -85,6 +85,22 @@ def _incompatible_state(message: str) -> str | None:
     )
 
 
+def _short_stateful_batch(message: str) -> str | None:
+    """Keras 3.12 to 3.14 report a stateful model's short last batch from inside the recurrent
+    layer, as a symbolic tensor used as a Python bool, without the sizes (3.15 names them)."""
+    layer = re.search(r"calling (\w*(?:LSTM|GRU|RNN)\w*)\.call\(\)", message)
+    if not layer or "as a Python `bool` is not allowed" not in message:
+        return None
+    return (
+        f"The {layer.group(1)} layer met a batch it could not carry its state for. From a stateful model, this is how "
+        "Keras 3.12 to 3.14 report a number of sequences that is not a multiple of its batch size: the last batch was "
+        "short. Trim the data to whole batches with the model's own batch size `b` (`model.inputs[0].shape[0]`): "
+        "`n = len(x) // b * b; model.fit(x[:n], y[:n], batch_size=b, shuffle=False)`, then call "
+        "`model.make_train_function(force=True)` before fitting again, so that Keras forgets the step that failed. "
+        "If the layer is not stateful: " + _CHECK
+    )
+
+
 def _reset_states(exc: BaseException, message: str) -> str | None:
     if not isinstance(exc, AttributeError) or "reset_states" not in message:
         return None
@@ -470,6 +486,7 @@ _MESSAGE_RULES = (
     _static_batch,
     _state_batch,
     _incompatible_state,
+    _short_stateful_batch,
     _unknown_rank,
     _ndim,
     _target_rank,
