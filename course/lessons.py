@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Lesson", "LESSONS", "ready_lessons", "lesson_table_markdown"]
+__all__ = ["Lesson", "LESSONS", "ready_lessons", "lesson_minutes", "lesson_table_markdown"]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+READING_WORDS_PER_MINUTE = 180  # careful reading of technical prose
+MINUTES_PER_CODE_CELL = 0.5  # run it, read what it prints, move its sliders
 
 
 @dataclass(frozen=True)
@@ -82,14 +90,30 @@ def ready_lessons() -> list[Lesson]:
     return [lesson for lesson in LESSONS if lesson.ready]
 
 
+def lesson_minutes(lesson: Lesson, root: Path = REPO_ROOT) -> int | None:
+    """About how long one sitting with the lesson takes, in minutes, rounded up to 5: its prose at
+    a careful reading pace and half a minute for each code cell. None where the notebook is not
+    there (an installed package without the lessons)."""
+    path = Path(root) / lesson.notebook
+    if not path.is_file():
+        return None
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    words = sum(len(re.findall(r"\w+", "".join(c["source"]))) for c in cells if c["cell_type"] == "markdown")
+    code = sum(1 for c in cells if c["cell_type"] == "code")
+    return 5 * math.ceil((words / READING_WORDS_PER_MINUTE + code * MINUTES_PER_CODE_CELL) / 5)
+
+
 def lesson_table_markdown(link_prefix: str = "") -> str:
     """The lesson list as a Markdown table; the README holds exactly this table."""
     from course.colab import colab_url
 
-    lines = ["| # | lesson | answers | widget | open in |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| # | lesson | minutes | answers | widget | open in |", "| --- | --- | --- | --- | --- | --- |"]
     for lesson in LESSONS:
         title = f"[{lesson.title}]({link_prefix}{lesson.notebook})" if lesson.ready else f"{lesson.title} (coming)"
         answers = ", ".join(lesson.questions) or "all"
         colab = f"[Colab]({colab_url(lesson.notebook)})" if lesson.ready else ""
-        lines.append(f"| {lesson.code} | {title} | {answers} | {lesson.widget} | {colab} |")
+        minutes = lesson_minutes(lesson) if lesson.ready else None
+        lines.append(
+            f"| {lesson.code} | {title} | {f'~{minutes}' if minutes else ''} | {answers} | {lesson.widget} | {colab} |"
+        )
     return "\n".join(lines)

@@ -93,3 +93,17 @@ def test_no_lesson_fetches_an_image_from_the_internet(lesson):
     for cell in cells:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         assert not REMOTE_IMAGE.search(source), f"{lesson.notebook} shows a remote image: {source[:200]}"
+
+
+def test_minutes_follow_the_words_and_code_cells(tmp_path):
+    from course.lessons import Lesson, lesson_minutes
+
+    cell = lambda kind, text: {"cell_type": kind, "source": text, "metadata": {}}  # noqa: E731
+    notebook = tmp_path / "notebooks" / "x.ipynb"
+    notebook.parent.mkdir()
+    prose = " ".join(["word"] * 1800)  # ten minutes at 180 words a minute
+    notebook.write_text(json.dumps({"cells": [cell("markdown", prose)] + [cell("code", "1")] * 12}))
+    lesson = Lesson(0, "x", "notebooks/x.ipynb", (), "none", True)
+    assert lesson_minutes(lesson, root=tmp_path) == 20  # 10 + 12 * 0.5 = 16, rounded up to 5
+    assert lesson_minutes(lesson, root=tmp_path / "elsewhere") is None
+    assert all(5 <= lesson_minutes(lesson) <= 45 for lesson in ready_lessons()), "a lesson is more than one sitting"
