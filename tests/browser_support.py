@@ -625,7 +625,7 @@ class MemoryCgroup:
                 group.remove()
                 reasons.append(f"{path}: {exc}")
                 continue
-            return group, f"a {limit / 1024**3:g} GiB memory cgroup ({path})"
+            return group, f"a {limit / 1024**3:g} GiB memory cgroup (the cgroup v1 memory controller)"
         return None, "the memory cgroups are not writable here (" + "; ".join(reasons) + ")"
 
     def add(self, pid: int) -> None:
