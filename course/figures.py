@@ -437,6 +437,23 @@ def memory_plot(widths, batch_sizes, optimizer_slots: int = 0) -> go.Figure:
 # Lessons 04-05: sequences and windows.
 
 
+def _arrow(tail: tuple[float, float], head: tuple[float, float]) -> dict:
+    """An annotation drawn as an arrow from ``tail`` to ``head``, both in data coordinates."""
+    return dict(
+        x=head[0],
+        y=head[1],
+        ax=tail[0],
+        ay=tail[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=2,
+        text="",
+    )
+
+
 def sequence_reader(
     timesteps: int, features: int, units: int, n_samples: int | None = None, layer: str = "LSTM", max_steps: int = 12
 ) -> go.Figure:
@@ -498,37 +515,9 @@ def sequence_reader(
         )
     )
     for t in range(drawn):
-        notes.append(
-            dict(
-                x=t,
-                y=cell_y - 0.45,
-                ax=t,
-                ay=features - 0.5,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                text="",
-            )
-        )
+        notes.append(_arrow((t, features - 0.5), (t, cell_y - 0.45)))  # the step's features into its cell
         if t:
-            notes.append(
-                dict(
-                    x=t - 0.3,
-                    y=cell_y,
-                    ax=t - 0.7,
-                    ay=cell_y,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    showarrow=True,
-                    arrowhead=2,
-                    text="",
-                )
-            )
+            notes.append(_arrow((t - 0.7, cell_y), (t - 0.3, cell_y)))  # the state from the step before
             notes.append(dict(x=t - 0.5, y=cell_y + 0.45, text=f"h ({units})", showarrow=False, font=dict(size=10)))
         notes.append(dict(x=t, y=-0.9, text=f"t={t + 1}", showarrow=False, font=dict(size=10)))
     if drawn < timesteps:
