@@ -1,9 +1,12 @@
 """The pure tier really is pure: importing the course never imports TensorFlow."""
 
+import pkgutil
 import subprocess
 import sys
 
 import pytest
+
+import course
 
 
 @pytest.mark.parametrize(
@@ -30,3 +33,14 @@ def test_import_does_not_load_tensorflow(modules):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"importing {modules} loaded {result.stdout.strip()}"
+
+
+def test_no_module_of_the_course_loads_tensorflow_or_ipywidgets():
+    """Every module under course/, found by walking the package (so a new one is covered the day it
+    is added): TensorFlow loads only inside the functions that need Keras, and ipywidgets never."""
+    names = [module.name for module in pkgutil.walk_packages(course.__path__, "course.")]
+    code = "import importlib, sys\n" + "".join(f"importlib.import_module({name!r})\n" for name in names)
+    code += "print(','.join(sorted(m for m in ('tensorflow', 'keras', 'ipywidgets') if m in sys.modules)))\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert len(names) > 30 and result.stdout.strip() == "", f"importing the course loaded {result.stdout.strip()}"
