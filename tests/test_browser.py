@@ -175,9 +175,14 @@ TITLE_ONLY_CELL = (
     "def reported(change):\n"
     "    reports.value = f'reported back: {int(reports.value.split()[-1]) + 1} ({change.name})'\n"
     "f.observe(reported, names=['_js2py_update', '_js2py_restyle', '_js2py_relayout'])\n"
+    "defaults = W.Label('defaults reported: 0', _dom_classes=['course-defaults'])\n"
+    "def counted(change):\n"
+    "    if change.new:\n"
+    "        defaults.value = f'defaults reported: {int(defaults.value.split()[-1]) + 1}'\n"
+    "f.observe(counted, names=['_js2py_traceDeltas'])\n"
     "s = W.IntSlider(value=8, min=1, max=64)\n"
     "s.observe(lambda change: refresh_figure(f, figures.sequence_reader(3, 1, 4, n_samples=change.new)), 'value')\n"
-    "W.VBox([s, f, reports])"
+    "W.VBox([s, f, reports, defaults])"
 )
 MARK_ARROWS_JS = """(notebook) => {
   const arrows = [...document.querySelectorAll(notebook + ' .js-plotly-plot .annotation')];
@@ -192,11 +197,31 @@ FIGURE_NOW_JS = """(notebook) => {
 }"""
 
 
+def defaults_reported(page, at_least: int, timeout_s: float = 15) -> int:
+    """How many reports of plotly.js's defaults Python has received, once there are at least
+    ``at_least`` and none has come for two seconds (the module waits a second of stillness)."""
+    label = page.locator(f"{NOTEBOOK} .course-defaults")
+    deadline = time.monotonic() + timeout_s
+    count, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = int(label.inner_text().split()[-1])
+        if now != count:
+            count, since = now, time.monotonic()
+        elif count >= at_least and time.monotonic() - since >= 2:
+            return count
+        time.sleep(0.2)
+    return count
+
+
 @pytest.mark.browser
 def test_an_update_from_python_redraws_only_what_changed(browser, tmp_path):
     """plotly's own view redraws the whole figure for every update from Python (it marks them
     with a key plotly.js does not know); the course's figure module must not. A title change
-    leaves the figure's arrows as they were, and nothing is reported back to Python."""
+    leaves the figure's arrows as they were, and nothing is reported back to Python.
+
+    plotly's view also reports the defaults plotly.js filled in back to Python after every
+    update; the course's module reports them once the figure is still, so the three updates of
+    a quick burst of moves cost one report, and Python still gets it."""
     root = tmp_path / "root"
     write_notebook(root / TITLE_ONLY, [TITLE_ONLY_CELL])
     server = start_lab(root, tmp_path / "jupyterlab")
@@ -210,6 +235,8 @@ def test_an_update_from_python_redraws_only_what_changed(browser, tmp_path):
         page.wait_for_timeout(SETTLE_MS)
         marked = page.evaluate(MARK_ARROWS_JS, NOTEBOOK)
         assert marked >= 3, "the figure should draw its arrows as annotations"
+        first_report = defaults_reported(page, at_least=1)
+        assert first_report == 1, f"the first drawing's defaults should reach Python once, got {first_report}"
         before = page.evaluate(FIGURE_NOW_JS, NOTEBOOK)
         assert "(8, 3, 1)" in before["title"]
         move_first_slider(page, TITLE_ONLY)
@@ -223,6 +250,8 @@ def test_an_update_from_python_redraws_only_what_changed(browser, tmp_path):
         check_no_problems(page, TITLE_ONLY, "title-only", None)
         reported = page.locator(f"{NOTEBOOK} .course-reports").inner_text().strip()
         assert reported == "reported back: 0", f"updates from Python came back to Python: {reported}"
+        burst = defaults_reported(page, at_least=2) - first_report
+        assert burst == 1, f"three quick updates should cost one report of defaults, got {burst}"
     finally:
         context.close()
         server.shutdown_sessions()

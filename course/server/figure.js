@@ -1,5 +1,5 @@
 // The course's figure module: plotly's own FigureWidget (imported from its bundle, served next
-// to this file), with one change in how it applies the updates a kernel sends.
+// to this file), with two changes in how it handles the updates a kernel sends.
 //
 // plotly's view marks every update from Python with a `_doNotReportToPy` key, so that the event
 // plotly.js fires afterwards is not reported back to Python. plotly.js does not know that key,
@@ -7,6 +7,13 @@
 // annotation and shape, for a change of one title. Here the key is set so that plotly.js does
 // not see it (not enumerable), and the event that follows each update from Python is skipped by
 // counting, so plotly.js redraws only what changed and nothing more is sent back than before.
+//
+// After every update plotly's view also works out every default plotly.js filled in (the whole
+// layout and every trace, walked and compared) and sends them to Python, which merges them:
+// two more messages and tens of milliseconds of work in the page and in the kernel, for each
+// move of a slider. Here that report waits until the figure has been still for REPORT_DELAY_MS
+// and then goes once, for the last update (Python only reads the report of its last update),
+// so a drag is not slowed by reports that the next move makes stale.
 
 import * as plotly from "./widgetbundle.js";
 
@@ -22,6 +29,9 @@ function unseen(data) {
   Object.defineProperty(part, "_doNotReportToPy", {value: true, writable: true, enumerable: false, configurable: true});
   return part;
 }
+
+const REPORT_DELAY_MS = 1000;
+const REPORTS = {_sendTraceDeltas: "trace", _sendLayoutDelta: "layout"};
 
 const View = plotly.FigureView;
 if (View && !View.prototype.courseUpdates) {
@@ -55,6 +65,26 @@ if (View && !View.prototype.courseUpdates) {
         return undefined;
       }
       return report.call(this, data);
+    };
+  }
+}
+
+if (View && !View.prototype.courseReports) {
+  View.prototype.courseReports = true;
+  const send = {};
+  for (const [method, kind] of Object.entries(REPORTS)) {
+    send[kind] = View.prototype[method];
+    if (typeof send[kind] !== "function") continue;
+    View.prototype[method] = function (editId) {
+      this.courseEdits = this.courseEdits || {};
+      this.courseEdits[kind] = editId;  // the last edit is the one Python waits for
+      clearTimeout(this.courseReportTimer);
+      this.courseReportTimer = setTimeout(() => {
+        const edits = this.courseEdits;
+        this.courseEdits = {};
+        if (!this.el || !this.el._fullLayout) return;  // the view is gone
+        for (const [which, id] of Object.entries(edits)) send[which].call(this, id);
+      }, REPORT_DELAY_MS);
     };
   }
 }
