@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from course._memory import freeze_imports
+
 _QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
@@ -14,6 +16,7 @@ def keras():
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras as _keras
 
+    freeze_imports("keras")  # TensorFlow's objects live as long as the kernel: out of the collector's way
     return _keras
 
 

@@ -5,6 +5,7 @@ them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.c
     ShapeExplorer(features=3, units=8)
 """
 
+from course._memory import freeze_imports
 from widgets.batch_explorer import BatchExplorer
 from widgets.quiz import Quiz
 from widgets.sequence_explorer import SequenceExplorer
@@ -14,6 +15,8 @@ from widgets.stateful_explorer import StatefulExplorer
 from widgets.training_lab import TrainingLab
 from widgets.units_explorer import UnitsExplorer
 from widgets.window_explorer import WindowExplorer
+
+freeze_imports("widgets")  # plotly's and ipywidgets' objects live as long as the kernel
 
 __all__ = [
     "ShapeExplorer",
