@@ -1232,6 +1232,30 @@ def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     assert sent == []
 
 
+def test_coming_back_to_a_setting_reuses_its_figure(monkeypatch):
+    """A slider moved back draws the figure it built a moment ago, without building it again;
+    the widget's figure shows the same as when it was built."""
+    built = []
+    network_diagram = figures.network_diagram
+
+    def counted(*args):
+        built.append(args)
+        return network_diagram(*args)
+
+    monkeypatch.setattr(figures, "network_diagram", counted)
+    explorer = ShapeExplorer(units=9)
+    drawn_at_nine = explorer.figure.to_dict()
+    explorer.units = 10
+    explorer.units = 9
+    assert [args[0].units for args in built] == [9, 10], "moving back to 9 built its figure again"
+    assert explorer.figure.to_dict() == drawn_at_nine
+    for units in range(20, 20 + CourseWidget.FIGURES_KEPT):
+        explorer.units = units
+    built.clear()
+    explorer.units = 9
+    assert [args[0].units for args in built] == [9], "only the last few figures are kept"
+
+
 def test_coming_back_to_a_setting_reuses_its_model():
     explorer = ShapeExplorer(units=9)
     nine = explorer.model

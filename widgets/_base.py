@@ -65,6 +65,7 @@ class CourseWidget(W.VBox):
     CHOICES: dict[str, tuple[str, ...]] = {}  # text traits with a fixed set of values, e.g. the layer kind
 
     MODELS_KEPT = 8  # recent models kept by spec, for a learner who moves a slider back
+    FIGURES_KEPT = 16  # recent figures kept by what drew them, for the same learner
 
     def __init__(self, **kwargs):
         self.message = message_box()
@@ -75,6 +76,7 @@ class CourseWidget(W.VBox):
         self._model = None
         self._models: OrderedDict = OrderedDict()
         self._drawn: dict[int, tuple] = {}
+        self._figures: list[tuple[tuple, go.Figure]] = []  # (build, args) -> figure, oldest first
         self.pace = Pace(self.refresh)  # a drag's burst of moves: skip to its last value
         super().__init__(**kwargs)
         register(self)
@@ -124,8 +126,23 @@ class CourseWidget(W.VBox):
         from arrays goes through :func:`refresh_figure` directly."""
         drawn = (build, args)
         if self._drawn.get(id(target)) != drawn:
-            refresh_figure(target, build(*args))
+            refresh_figure(target, self._built(drawn))
             self._drawn[id(target)] = drawn
+
+    def _built(self, drawn: tuple) -> go.Figure:
+        """The figure ``build(*args)`` makes, built again only when it is not among the last
+        ``FIGURES_KEPT`` drawn (a slider moved back draws a figure it drew a moment ago, and
+        building one is most of a move's time in Python). Arguments may be lists: kept in a
+        list, compared with ``==``."""
+        for index, (key, figure) in enumerate(self._figures):
+            if key == drawn:
+                self._figures.append(self._figures.pop(index))
+                return figure
+        build, args = drawn
+        figure = build(*args)
+        self._figures.append((drawn, figure))
+        del self._figures[: -self.FIGURES_KEPT]
+        return figure
 
     def _start(self, values: dict) -> None:
         """Enforce the declared limits and choices, apply the constructor's trait values, start
