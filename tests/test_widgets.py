@@ -1216,6 +1216,51 @@ def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
 @pytest.mark.skipif(
     int(W.__version__.split(".")[0]) < 8, reason="ipywidgets 7 sends no state without a front end to count"
 )
+@pytest.mark.parametrize(
+    "make, name, value",
+    [
+        (ShapeExplorer, "units", 9),
+        (SequenceExplorer, "features", 2),
+        (UnitsExplorer, "units", 9),
+        (StatefulExplorer, "timesteps", 4),
+        (WindowExplorer, "window", 3),
+        (BatchExplorer, "batch_size", 7),
+        (ShapeDoctor, "features", 2),
+        (lambda: TrainingLab(n_samples=200, epochs=2, n_seeds=2), "batch_size", 7),
+    ],
+    ids=[
+        "ShapeExplorer",
+        "SequenceExplorer",
+        "UnitsExplorer",
+        "StatefulExplorer",
+        "WindowExplorer",
+        "BatchExplorer",
+        "ShapeDoctor",
+        "TrainingLab",
+    ],
+)
+def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, monkeypatch):
+    """The browser handles a kernel's messages in order: the figure's update goes first, so the
+    figure is drawn before the tables and text around it are laid out."""
+    widget = make()
+    sent = []
+    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)) if key else None)
+    setattr(widget, name, value)
+    assert widget.problem == ""
+    # the slider of the moved setting sends its value first (from the browser: the echo of the move)
+    sent = [(part, key) for part, key in sent if not (isinstance(part, W.IntSlider) and part.value == value)]
+    figures_first = [isinstance(part, go.FigureWidget) for part, _ in sent]
+    assert True in figures_first, "the move should redraw a figure"
+    assert False in figures_first, "the move should change some text too"
+    first_text = figures_first.index(False)
+    assert all(figures_first[:first_text]) and not any(figures_first[first_text:]), [
+        (type(part).__name__, key) for part, key in sent
+    ]
+
+
+@pytest.mark.skipif(
+    int(W.__version__.split(".")[0]) < 8, reason="ipywidgets 7 sends no state without a front end to count"
+)
 def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     explorer = UnitsExplorer()
     sent = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections import OrderedDict
+from contextlib import ExitStack
 
 import ipywidgets as W
 import plotly.graph_objects as go
@@ -211,16 +212,35 @@ class CourseWidget(W.VBox):
 
     def refresh(self) -> bool:
         """Bring the model, figure and text up to date; return False (with a message) if the
-        current combination cannot be shown."""
+        current combination cannot be shown.
+
+        The figures' updates leave first: every other part of the widget (text, tables, linked
+        controls) holds its changes until the update is over, so the browser draws the figure
+        before it lays out the text around it, whatever order ``_update`` sets them in.
+        """
         shown = True
-        try:
-            self._update()
-        except Exception as exc:  # noqa: BLE001 - a widget explains, it never shows a traceback
-            self.problem, shown = friendly(exc), False
-        else:
-            self.problem = ""
-        self._show_status()
+        with ExitStack() as held:
+            for part in self._parts_besides_figures():
+                held.enter_context(part.hold_sync())
+            try:
+                self._update()
+            except Exception as exc:  # noqa: BLE001 - a widget explains, it never shows a traceback
+                self.problem, shown = friendly(exc), False
+            else:
+                self.problem = ""
+            self._show_status()
         return shown
+
+    def _parts_besides_figures(self) -> list[W.Widget]:
+        """This widget and every widget inside it, figures left out."""
+        parts, todo = [], [self]
+        while todo:
+            part = todo.pop()
+            if isinstance(part, go.FigureWidget) or not isinstance(part, W.Widget):
+                continue
+            parts.append(part)
+            todo.extend(getattr(part, "children", ()))
+        return parts
 
     def _show_status(self) -> None:
         """Show the pending clamp note and the current problem, if any, in the message box."""
