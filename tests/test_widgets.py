@@ -1112,6 +1112,16 @@ def shows(widget, figure) -> bool:
     ) and plain(widget.layout.to_plotly_json()) == plain(figure.layout.to_plotly_json())
 
 
+class SentState(list):
+    """``(widget, keys)`` for every ``send_state`` call that names keys, in order (a part held
+    during an update calls it with none when it has nothing to send, which sends nothing)."""
+
+    def record(self, widget, key=None):
+        keys = (key,) if isinstance(key, str) else tuple(sorted(key or ()))
+        if key is None or keys:
+            self.append((widget, keys or None))
+
+
 def messages_of(figure):
     sent = []
     figure.observe(
@@ -1243,8 +1253,8 @@ def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, mo
     """The browser handles a kernel's messages in order: the figure's update goes first, so the
     figure is drawn before the tables and text around it are laid out."""
     widget = make()
-    sent = []
-    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)) if key else None)
+    sent = SentState()
+    monkeypatch.setattr(W.Widget, "send_state", lambda widget, key=None: sent.record(widget, key))
     setattr(widget, name, value)
     assert widget.problem == ""
     # the slider of the moved setting sends its value first (from the browser: the echo of the move)
@@ -1263,14 +1273,14 @@ def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, mo
 )
 def test_a_move_that_changes_nothing_drawn_sends_nothing(monkeypatch):
     explorer = UnitsExplorer()
-    sent = []  # a call with no keys (a held part with nothing to send) sends nothing
-    monkeypatch.setattr(W.Widget, "send_state", lambda self, key=None: sent.append((self, key)) if key else None)
+    sent = SentState()
+    monkeypatch.setattr(W.Widget, "send_state", lambda widget, key=None: sent.record(widget, key))
     figure_messages, matrices_messages = messages_of(explorer.figure), messages_of(explorer.matrices_figure)
     explorer.timesteps = 14  # the weights keep their shapes: the matrices and the gate table stay
     assert [kind for kind, _ in figure_messages] == ["update"] and matrices_messages == []
     assert explorer.breakdown not in [widget for widget, _ in sent]
-    assert [key for widget, key in sent if widget is explorer.shapes_table] == [
-        "value"
+    assert [keys for widget, keys in sent if widget is explorer.shapes_table] == [
+        ("value",)
     ]  # the shapes changed: sent once
     sent.clear()
     explorer.timesteps = 14
