@@ -4,11 +4,13 @@ redraw for every one (widgets._pace), and changes made in code still redraw at o
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import pytest
 
 from widgets import SequenceExplorer
-from widgets._pace import Pace, browser_loop
+from widgets._pace import Pace, browser_loop, flush_messages
 
 pytestmark = pytest.mark.widgets
 
@@ -77,3 +79,38 @@ def test_a_drag_ends_on_its_last_value_with_fewer_redraws():
     assert redraws[-1] == 28 and len(redraws) < 20, redraws
     assert "(28, " in explorer.figure.layout.title.text
     assert "(28, " in explorer.shapes_text.value
+
+
+class SendingThread:
+    """Runs what it is given in order on a thread of its own, as the kernel's IOPub thread does."""
+
+    def __init__(self, delay: float):
+        self.delay, self.sent, self.jobs = delay, [], []
+        self.wake = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def schedule(self, job) -> None:
+        self.jobs.append(job)
+        self.wake.set()
+
+    def send(self, message) -> None:
+        self.schedule(lambda: (time.sleep(self.delay), self.sent.append(message)))
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while self.jobs:
+                self.jobs.pop(0)()
+
+
+def test_flushing_waits_until_the_messages_sent_so_far_have_left():
+    thread = SendingThread(delay=0.05)
+    thread.send("figure update")
+    assert thread.sent == []  # still queued: the sending thread is slower than this one
+    assert flush_messages(thread, timeout=5) is True
+    assert thread.sent == ["figure update"]
+
+
+def test_flushing_outside_a_kernel_waits_for_nothing():
+    assert flush_messages() is False

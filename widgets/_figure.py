@@ -22,6 +22,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from course.server.bundle import BUNDLE_ENV
+from widgets._pace import flush_messages
 
 __all__ = ["CourseFigure", "plotly_loader", "property_changes", "refresh_figure"]
 
@@ -132,3 +133,4 @@ def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
             widget.layout[path] = value
     if kept < len(traces):
         widget.add_traces(traces[kept:])
+    flush_messages()  # during a move from the browser: on its way before the widget goes on

@@ -9,16 +9,22 @@ but the last one never is.
 Only changes that arrive from the browser (a comm message the kernel is handling) are paced; a
 change made in code (a cell, a test, a practitioner's script) redraws before the assignment
 returns, as before.
+
+:func:`flush_messages` makes a figure's update leave the kernel before the widget goes on with
+the rest of a move (text, tables, other figures): the kernel's messages go out from a thread of
+their own, which otherwise waits for the busy kernel, so the figure reached the browser only
+after work the learner is not watching.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["Pace", "browser_loop"]
+__all__ = ["Pace", "browser_loop", "flush_messages"]
 
 
 def browser_loop() -> asyncio.AbstractEventLoop | None:
@@ -36,6 +42,28 @@ def browser_loop() -> asyncio.AbstractEventLoop | None:
     except Exception:  # noqa: BLE001 - an unknown kernel: draw at once, as in code
         return None
     return loop if parent.get("header", {}).get("msg_type") == "comm_msg" else None
+
+
+def _message_thread():
+    """The kernel's thread that sends its messages (ipykernel's IOPub thread) while the kernel
+    handles a message from the browser's widgets; None anywhere else."""
+    if browser_loop() is None:
+        return None
+    kernel = sys.modules["ipykernel.kernelbase"].Kernel.instance()
+    thread = getattr(getattr(kernel, "iopub_socket", None), "io_thread", None)
+    return thread if callable(getattr(thread, "schedule", None)) else None
+
+
+def flush_messages(thread=None, timeout: float = 0.05) -> bool:
+    """Wait (at most ``timeout`` seconds) until the messages sent so far have left the kernel;
+    ``thread`` is the sending thread (the kernel's own by default). Returns False at once where
+    there is nothing to wait for: outside a kernel, or in code run from a cell."""
+    thread = thread if thread is not None else _message_thread()
+    if thread is None:
+        return False
+    sent = threading.Event()
+    thread.schedule(sent.set)  # runs after every message scheduled before it
+    return sent.wait(timeout)
 
 
 class Pace:
