@@ -361,6 +361,19 @@ def test_compare_button_trains_every_size_and_draws_three_axes(lab):
     assert lab.model is not None and lab.model.count_params() == shapes.dense_widths_params(lab.widths)
 
 
+def test_a_batch_move_redraws_the_runs_only_when_they_change(lab, monkeypatch):
+    lab.compare([8, 32])
+    lab.batch_size = 11  # draws the finished runs among the slider's sizes
+    built = []
+    training_curves = figures.training_curves
+    monkeypatch.setattr(figures, "training_curves", lambda curves: built.append(len(curves)) or training_curves(curves))
+    shown = lab.figure.to_dict()
+    lab.batch_size = 12  # no finished run at 11 or 12: the same runs stay drawn
+    assert built == [] and lab.figure.to_dict() == shown
+    lab.compare([12])  # a new finished run: drawn
+    assert built and lab.figure.to_dict() != shown
+
+
 def test_finished_runs_are_reused(lab):
     first = lab.compare([10])
     again = lab.compare([10])
