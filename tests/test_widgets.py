@@ -301,7 +301,7 @@ def test_batch_size_alone_keeps_the_same_model():
 
 @pytest.fixture
 def lab():
-    return TrainingLab(n_samples=200, epochs=2, n_seeds=2)  # 100 training rows: quick runs
+    return small_lab()
 
 
 def test_training_lab_names_the_flavour_on_the_control(lab):
@@ -1213,19 +1213,27 @@ def test_a_refresh_with_other_traces_replaces_only_those():
     assert shows(widget, heatmap)
 
 
-@pytest.mark.parametrize(
-    "cls, name, value",
-    [
-        (ShapeExplorer, "units", 9),
-        (SequenceExplorer, "features", 2),
-        (UnitsExplorer, "units", 9),
-        (StatefulExplorer, "timesteps", 4),
-        (WindowExplorer, "window", 3),
-        (BatchExplorer, "batch_size", 7),
-        (ShapeDoctor, "features", 2),
-    ],
-    ids=lambda item: item.__name__ if isinstance(item, type) else None,
-)
+# (widget, setting, new value): one slider move per widget, for the tests of what a move sends
+ONE_MOVE_EACH = [
+    (ShapeExplorer, "units", 9),
+    (SequenceExplorer, "features", 2),
+    (UnitsExplorer, "units", 9),
+    (StatefulExplorer, "timesteps", 4),
+    (WindowExplorer, "window", 3),
+    (BatchExplorer, "batch_size", 7),
+    (ShapeDoctor, "features", 2),
+]
+
+
+def small_lab():
+    return TrainingLab(n_samples=200, epochs=2, n_seeds=2)  # 100 training rows: quick runs
+
+
+def named(item):
+    return getattr(item, "__name__", None)
+
+
+@pytest.mark.parametrize("cls, name, value", ONE_MOVE_EACH, ids=named)
 def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
     widget = cls()
     figures_shown = [child for child in widget.children if isinstance(child, go.FigureWidget) and child.data]
@@ -1239,29 +1247,7 @@ def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
 @pytest.mark.skipif(
     int(W.__version__.split(".")[0]) < 8, reason="ipywidgets 7 sends no state without a front end to count"
 )
-@pytest.mark.parametrize(
-    "make, name, value",
-    [
-        (ShapeExplorer, "units", 9),
-        (SequenceExplorer, "features", 2),
-        (UnitsExplorer, "units", 9),
-        (StatefulExplorer, "timesteps", 4),
-        (WindowExplorer, "window", 3),
-        (BatchExplorer, "batch_size", 7),
-        (ShapeDoctor, "features", 2),
-        (lambda: TrainingLab(n_samples=200, epochs=2, n_seeds=2), "batch_size", 7),
-    ],
-    ids=[
-        "ShapeExplorer",
-        "SequenceExplorer",
-        "UnitsExplorer",
-        "StatefulExplorer",
-        "WindowExplorer",
-        "BatchExplorer",
-        "ShapeDoctor",
-        "TrainingLab",
-    ],
-)
+@pytest.mark.parametrize("make, name, value", [*ONE_MOVE_EACH, (small_lab, "batch_size", 7)], ids=named)
 def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, monkeypatch):
     """The browser handles a kernel's messages in order: the figure's update goes first, so the
     figure is drawn before the tables and text around it are laid out."""
