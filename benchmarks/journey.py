@@ -20,9 +20,9 @@ bare ``IntSlider`` whose observer updates a one-trace figure. The budget's ratio
 it. The same notebook is also measured first in the lessons' own page, opened there with File >
 Open from Path… next to the ten lessons' tabs, and reported beside it ("reference in the
 lessons' page"): the same page and the same open tabs as the lessons' moves, which a fresh page
-does not have. The figure is the course's
-``CourseFigure`` (plotly's ``FigureWidget`` whose JavaScript comes over HTTP) so that, like the
-lessons, it does not carry plotly's bundle over the websocket; its updates are plotly's own.
+does not have. The reference's figure is the course's ``CourseFigure`` (plotly's
+``FigureWidget`` whose JavaScript comes over HTTP) so that, like the lessons, it does not carry
+plotly's bundle over the websocket; its updates are plotly's own.
 
 Budgets (design.md): a lesson's p95 within 1.3 times the reference's; a drag settles within
 200 ms; 1.5 GB PSS; 6 MB per lesson and 25 MB for the course over the network.
