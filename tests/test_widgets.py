@@ -1,7 +1,10 @@
 """Widget tier: every widget built headless and driven from Python, as a learner's clicks would."""
 
+import copy
 import html
+import json
 import re
+import sys
 
 import ipywidgets as W
 import numpy as np
@@ -1211,6 +1214,60 @@ def test_a_refresh_with_other_traces_replaces_only_those():
     refresh_figure(widget, heatmap)
     assert [kind for kind, _ in sent] == ["deleteTraces", "update", "addTraces"]
     assert shows(widget, heatmap)
+
+
+def test_every_figure_is_valid_plotly(monkeypatch):
+    """The builders a widget draws with skip plotly's validation (``figures._figure``): every
+    figure they build, at each end of every slider and with every choice, is what plotly's
+    validation makes of it, value for value (an empty list drawn as absent, as plotly draws it)."""
+    import plotly.io as pio
+
+    built = []
+    unchecked = figures._figure
+
+    def record(traces, layout):
+        built.append((sys._getframe(1).f_code.co_name, copy.deepcopy(traces), copy.deepcopy(layout)))
+        return unchecked(traces, layout)
+
+    monkeypatch.setattr(figures, "_figure", record)
+    for make in (
+        ShapeExplorer,
+        BatchExplorer,
+        small_lab,
+        SequenceExplorer,
+        WindowExplorer,
+        UnitsExplorer,
+        StatefulExplorer,
+        ShapeDoctor,
+    ):
+        widget = make()
+        for name, (low, high) in widget.LIMITS.items():
+            start = getattr(widget, name)
+            for value in (low, high, start):
+                setattr(widget, name, value)
+        for name, choices in widget.CHOICES.items():
+            start = getattr(widget, name)
+            for value in (*choices, start):
+                setattr(widget, name, value)
+        assert not widget.problem, (type(widget).__name__, widget.problem)
+    widget = ShapeDoctor()
+    for shape in ("(32, 10, 3)", "(64, 5)", "(8, 2, 7, 1)"):
+        widget.data_shape = shape
+    assert {name for name, _, _ in built} == {
+        "network_diagram",
+        "epoch_timeline",
+        "memory_plot",
+        "sequence_reader",
+        "windows_plot",
+        "hidden_state_heatmap",
+        "weight_matrices",
+        "conveyor_belt",
+        "shape_ribbon",
+    }
+    for name, traces, layout in built:
+        raw = unchecked(copy.deepcopy(traces), copy.deepcopy(layout))
+        checked = go.Figure(data=traces, layout=layout)  # raises on a property plotly does not know
+        assert plain(json.loads(pio.to_json(raw))) == plain(json.loads(pio.to_json(checked))), name
 
 
 # (widget, setting, new value): one slider move per widget, for the tests of what a move sends

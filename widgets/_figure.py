@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
 from course.server.bundle import BUNDLE_ENV
 from widgets._pace import flush_messages
@@ -66,14 +68,50 @@ def _records(value) -> bool:
 
 
 def _same(a, b) -> bool:
-    """Equality of plotly property values, numpy arrays included."""
+    """Equality of plotly property values as plotly.js reads them: numpy arrays and numpy
+    numbers as their values, a tuple as a list, but ``True`` not as ``1`` nor ``"1"`` as 1."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        if len(a) != len(b):
+            return False
+        if _flat(a) and _flat(b) and list(map(type, a)) == list(map(type, b)):
+            return list(a) == list(b)  # a data array of the same types: compared in C
+        return all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
-    return type(a) is type(b) and a == b
+    return _kind(a) == _kind(b) and a == b
+
+
+_SCALARS = (int, float, str, bool, type(None), np.generic)
+
+
+def _flat(values) -> bool:
+    """Whether a list holds only numbers, text and ``None`` (a data array, not objects)."""
+    return all(isinstance(value, _SCALARS) for value in values)
+
+
+def _kind(value) -> type:
+    """What plotly.js receives ``value`` as: a boolean, a number, text, or what it is."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool
+    if isinstance(value, (int, float, np.number)):
+        return float
+    return type(value)
+
+
+def _plain(value):
+    """A copy of a property value that the widget's messages can carry: numpy numbers as
+    Python's, tuples as lists, arrays copied."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
@@ -111,6 +149,12 @@ def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
     return changes
 
 
+def _key(path: tuple) -> str:
+    """A property path as plotly's update messages name it: ``("annotations", 1, "text")`` ->
+    ``"annotations.1.text"``."""
+    return ".".join(str(part) for part in path)
+
+
 def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
     """Make ``widget`` show ``figure``, in place.
 
@@ -118,21 +162,35 @@ def refresh_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
     with the layout's changes they go to the browser in one update message (plotly.js restyles
     and relayouts once). Only when the traces themselves change (more, fewer, another type) are
     the surplus ones deleted or the new ones added.
+
+    The course's figures are checked against plotly's validation in the tests, not at every
+    move (``course.figures``), so ``figure``'s properties are compared with the widget's as
+    they are stored (no copy of either), and a plain copy of each change joins the widget's
+    batch of edits: plotly checks each property's name when the batch ends, not its value.
+    Copying and validating both figures whole used to be most of a move's time in Python.
     """
-    traces = [trace.to_plotly_json() for trace in figure.data]
+    traces = figure._data  # read, never changed: what changes is copied (_plain)
     kept = 0
-    for trace, props in zip(widget.data, traces):
-        if trace.type != props["type"]:
+    for now, props in zip(widget._data, traces):
+        if now.get("type") != props.get("type"):
             break
         kept += 1
     if kept < len(widget.data):
         widget.data = widget.data[:kept]
-    with widget.batch_update():
-        for trace, props in zip(widget.data, traces):
-            for path, value in property_changes(trace.to_plotly_json(), props, keep=("uid",)).items():
-                trace[path] = value
-        for path, value in property_changes(widget.layout.to_plotly_json(), figure.layout.to_plotly_json()).items():
-            widget.layout[path] = value
+    with widget.batch_update():  # one update message, sent when the block ends
+        for index, (now, props) in enumerate(zip(widget._data, traces)):
+            for path, value in property_changes(now, props, keep=("uid",)).items():
+                widget._batch_trace_edits.setdefault(index, OrderedDict())[_key(path)] = _plain(value)
+        layout = property_changes(widget._layout, figure._layout)
+        for path, value in layout.items():
+            if BaseFigure._is_key_path_compatible(_key(path), widget.layout):
+                widget._batch_layout_edits[_key(path)] = _plain(value)
+            else:  # a property the layout does not have yet (a subplot's axis): plotly adds it
+                widget.layout[path] = value
+    # the layout's lists of objects (annotations, shapes) are cached as plotly objects, one per
+    # item: forget those of the lists that changed, so that they are made again as they are now
+    for name in {path[0] for path in layout}:
+        widget.layout._compound_array_props.pop(name, None)
     if kept < len(traces):
-        widget.add_traces(traces[kept:])
+        widget.add_traces([trace.to_plotly_json() for trace in figure.data[kept:]])
     flush_messages()  # during a move from the browser: on its way before the widget goes on
