@@ -51,6 +51,13 @@ TEMPLATE = dict(
 )
 
 
+def _height(pixels: int) -> int:
+    """A figure's height for content that needs ``pixels``, rounded up to a multiple of
+    HEIGHT_STEP: a new height makes plotly.js lay the whole figure out again (a third of an
+    update's time in the browser), so a slider that adds a row changes it only every few steps."""
+    return -(-pixels // HEIGHT_STEP) * HEIGHT_STEP
+
+
 def _figure(traces: list, layout: dict) -> go.Figure:
     """The figure of ``traces`` and ``layout``, plain dictionaries as the builders below write
     them, taken as they are: plotly's checks of every value would take longer than building the
@@ -62,6 +69,7 @@ def _figure(traces: list, layout: dict) -> go.Figure:
 
 # plotly's RdBu, written out: plotly.js has an RdBu of its own that runs the other way
 HIDDEN_STATE_COLOURS = get_colorscale("RdBu")
+HEIGHT_STEP = 80
 EDGE_COLOUR = "rgba(120,120,120,0.35)"
 LAYER_COLOURS = {
     "Input": "#4c78a8",
@@ -143,20 +151,19 @@ def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: i
             )
         )
         label = "input" if index == 0 else f"{row.name}<br>{row.kind}({row.units})"
-        notes.append(dict(x=index, y=top + 0.9, text=f"<b>{label}</b>", showarrow=False))
+        notes.append(dict(x=index, y=top + 0.9, text=f"<b>{label}</b>"))
         notes.append(
             dict(
                 x=index,
                 y=top,
                 text=shape_text(row.output_shape, batch_size),
-                showarrow=False,
                 font=dict(family="monospace"),
             )
         )
         if cut:
-            notes.append(dict(x=index, y=0, text=f"⋮ {size}", showarrow=False, font=dict(size=14)))
+            notes.append(dict(x=index, y=0, text=f"⋮ {size}", font=dict(size=14)))
         if index == 0:
-            notes.append(dict(x=index, y=bottom, text="no weights", showarrow=False, font=dict(size=11)))
+            notes.append(dict(x=index, y=bottom, text="no weights", font=dict(size=11)))
         else:
             matrices = "<br>".join(f"{name} {shape}" for name, shape in row.weights.items())
             notes.append(
@@ -164,7 +171,6 @@ def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: i
                     x=index - 0.5,
                     y=bottom,
                     text=f"{matrices}<br><b>{row.params:,} params</b>",
-                    showarrow=False,
                     font=dict(size=11, family="monospace"),
                 )
             )
@@ -178,11 +184,33 @@ def network_diagram(spec: ModelSpec, batch_size: int | None = None, max_nodes: i
         yaxis=dict(visible=False, range=[-top - 1.4, top + 1.5]),
         height=420,
         margin=dict(l=10, r=10, t=50, b=10),
-        annotations=notes,
         template=TEMPLATE,
     )
+    traces.append(_labels(notes))
     fig = _figure(traces, layout)
     return fig
+
+
+def _labels(notes: list[dict]) -> dict:
+    """Texts placed on a figure, each centred on its ``x`` and ``y`` in its own ``font``, as one
+    trace of text: plotly.js draws a trace's texts with its data, where it lays out every
+    annotation again at every change of any trace (a third of a diagram's update)."""
+    fonts = [note.get("font", {}) for note in notes]
+    return dict(
+        type="scatter",
+        mode="text",
+        x=[note["x"] for note in notes],
+        y=[note["y"] for note in notes],
+        text=[note["text"] for note in notes],
+        textfont=dict(
+            family=[font.get("family", TEMPLATE["layout"]["font"]["family"]) for font in fonts],
+            size=[font.get("size", TEMPLATE["layout"]["font"]["size"]) for font in fonts],
+        ),
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+        name="labels",
+    )
 
 
 def epoch_timeline(order, batch_size: int) -> go.Figure:
@@ -247,7 +275,7 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
         yaxis=dict(autorange="reversed"),
         shapes=outline,
         annotations=notes,
-        height=140 + 45 * epochs,
+        height=_height(140 + 45 * epochs),
         margin=dict(l=10, r=10, t=60, b=40),
         template=TEMPLATE,
     )
@@ -555,7 +583,7 @@ def sequence_reader(
         template=TEMPLATE,
         xaxis=dict(visible=False, range=[-1.6, drawn + 1.4]),
         yaxis=dict(visible=False, range=[-1.4, cell_y + 1.2]),
-        height=150 + 45 * (features + 2),
+        height=_height(150 + 45 * (features + 2)),
         margin=dict(l=10, r=10, t=50, b=10),
     )
     return _figure(traces, layout)
@@ -643,7 +671,7 @@ def windows_plot(
             ticktext=[str(i + 1) for i in range(0, shown, 1 if shown <= 15 else 5)],
             range=[-shown + 0.5, 0.8],
         ),
-        height=300 + 14 * shown,
+        height=_height(300 + 14 * shown),
         margin=dict(l=10, r=10, t=50, b=40),
         template=TEMPLATE,
         legend=dict(orientation="h", y=-0.12),
@@ -676,7 +704,7 @@ def hidden_state_heatmap(states, layer: str = "LSTM") -> go.Figure:
         ),
         xaxis=dict(title=dict(text="timestep")),
         yaxis=dict(title=dict(text="unit"), autorange="reversed"),
-        height=min(520, 180 + 6 * units),
+        height=_height(min(520, 180 + 6 * units)),
         margin=dict(l=10, r=10, t=50, b=40),
         template=TEMPLATE,
     )
@@ -814,7 +842,7 @@ def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None) -> 
         annotations=notes,
         yaxis=dict(autorange="reversed"),
         template=TEMPLATE,
-        height=170 + 34 * batch_size,
+        height=_height(170 + 34 * batch_size),
         margin=dict(l=10, r=10, t=50, b=50),
     )
     return _figure([heatmap], layout_dict)

@@ -68,7 +68,7 @@ def test_every_slider_drives_the_model_figure_and_code(name, value):
     assert explorer.model.count_params() == models.total_params(spec)
     assert exported_params(explorer.code()) == explorer.model.count_params()
     assert f"{explorer.model.count_params():,} parameters" in explorer.figure.layout.title.text
-    assert [t.name for t in explorer.figure.data[1:]] == ["input", *spec.hidden_names(), "output"]
+    assert [t.name for t in explorer.figure.data[1:]] == ["input", *spec.hidden_names(), "output", "labels"]
 
 
 def test_setting_a_trait_from_python_moves_the_slider():
@@ -85,7 +85,7 @@ def test_batch_size_changes_the_shapes_shown_but_no_weight():
     explorer.batch_size = 50
     assert explorer.model.count_params() == before
     assert "(5, 3)" in table and "(50, 3)" in explorer.shapes_table.value
-    texts = [a.text for a in explorer.figure.layout.annotations]
+    texts = explorer.figure.data[-1].text  # the diagram's labels
     assert "(50, 3)" in texts and "(50, 8)" in texts
 
 
@@ -1191,13 +1191,11 @@ def test_a_refresh_with_the_same_traces_updates_them_in_place_in_one_message():
     assert all(now is before for now, before in zip(widget.data, traces))
     assert shows(widget, new)
     update = sent[0][1]
-    assert not any(update["style_data"].values())  # the traces did not change: none is sent again
-    assert (
-        "template" not in update["layout_data"] and "annotations" not in update["layout_data"]
-    )  # only the changed texts
-    texts = sorted(key for key in update["layout_data"] if key != "title.text")
-    assert len(texts) == 3 and all(re.fullmatch(r"annotations\.\d+\.text", key) for key in texts)  # the 3 tensor shapes
-    assert sorted(update["layout_data"][key] for key in texts) == ["(50, 1)", "(50, 3)", "(50, 8)"]
+    labels = len(widget.data) - 1
+    assert update["style_data"] == {"text": [list(new.data[labels].text)]} and update["style_traces"] == [labels]
+    assert list(update["layout_data"]) == ["title.text"]  # nothing else changed: nothing else is sent
+    shown = set(new.data[labels].text) - set(figures.network_diagram(spec, batch_size=5).data[labels].text)
+    assert shown == {"(50, 1)", "(50, 3)", "(50, 8)"}  # the 3 tensor shapes
 
 
 def test_a_refresh_with_other_traces_replaces_only_those():
