@@ -934,6 +934,7 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
                 y1=half,
                 fillcolor=colour,
                 opacity=0.35,
+                layer="below",  # under the labels, which are a trace
                 line=edge,
             )
         )
@@ -950,7 +951,6 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
                 x=index,
                 y=0,
                 text=f"<b>{name}</b><br>{kind}<br>{shape_text(shape)}{count}",
-                showarrow=False,
                 font=dict(size=11),
             )
         )
@@ -981,6 +981,7 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
             showlegend=False,
             name="tensors",
         ),
+        _labels(notes),
     ]
     title = f"{report.name}: {report.total:,} parameters (Keras's count_params(): {report.keras_total:,})"
     if verdict is not None:
@@ -988,7 +989,6 @@ def shape_ribbon(report, data_shape=None, verdict=None) -> go.Figure:
     layout = dict(
         title=dict(text=title, font=dict(size=13)),
         shapes=blocks,
-        annotations=notes,
         xaxis=dict(visible=False, range=[-0.55, count - 0.45]),
         yaxis=dict(visible=False, range=[-1.1, 1.1]),
         height=260,
