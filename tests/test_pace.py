@@ -4,6 +4,7 @@ redraw for every one (widgets._pace), and changes made in code still redraw at o
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 
@@ -114,3 +115,29 @@ def test_flushing_waits_until_the_messages_sent_so_far_have_left():
 
 def test_flushing_outside_a_kernel_waits_for_nothing():
     assert flush_messages() is False
+
+
+def test_the_cycle_collector_waits_while_a_move_from_the_browser_draws():
+    states = []
+    pace_in_code = Pace(lambda: states.append(gc.isenabled()), loop_of=lambda: None)
+    pace_in_code()  # code run in a cell: nothing held
+
+    async def moves():
+        pace = Pace(lambda: states.append(gc.isenabled()), loop_of=asyncio.get_running_loop)
+        pace()  # a move from the browser: held while it draws
+        pace()  # within the interval: booked
+        await asyncio.sleep(0.1)
+
+    assert gc.isenabled()
+    asyncio.run(moves())
+    assert states == [True, False, False] and gc.isenabled()  # enabled again after each draw
+
+    def broken():
+        raise RuntimeError("a draw that fails")
+
+    async def failing():
+        Pace(broken, loop_of=asyncio.get_running_loop)()
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(failing())
+    assert gc.isenabled()

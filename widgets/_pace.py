@@ -19,6 +19,7 @@ after work the learner is not watching.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import threading
 import time
@@ -92,16 +93,25 @@ class Pace:
             return
         wait = self.last + self.interval - self.clock()
         if wait <= 0:
-            self._draw()
+            self._draw(watched=True)
         else:
             self.booked = loop.call_later(wait, self._booked_draw)
 
     def _booked_draw(self) -> None:
         self.booked = None
-        self._draw()
+        self._draw(watched=True)
 
-    def _draw(self) -> None:
+    def _draw(self, watched: bool = False) -> None:
+        """Draw; for a move the learner is watching (from the browser), with Python's cycle
+        collector held until the draw is over: a sweep of its oldest generation takes 100 ms
+        and more in a kernel that has trained models, and it then runs right after the
+        figure's update has left instead of before it."""
+        held = watched and gc.isenabled()
+        if held:
+            gc.disable()
         try:
             self.draw()
         finally:
+            if held:
+                gc.enable()
             self.last = self.clock()
