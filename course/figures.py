@@ -3,6 +3,11 @@ shows it; widgets copy it into their ``FigureWidget`` in place.
 
 Builders take numbers the engine has computed (a layer table, a row order, recorded losses), so a
 figure can never disagree with the model it describes.
+
+The builders a widget redraws at every slider move write plain dictionaries and skip plotly's
+validation (``_figure``); ``tests/test_widgets.py::test_every_figure_is_valid_plotly`` checks
+every figure they make against it. Labels are a trace of text rather than annotations, and
+heights that follow a slider move in steps: both cost plotly.js a whole new layout otherwise.
 """
 
 from __future__ import annotations
