@@ -1,5 +1,6 @@
 """Widget tier: every widget built headless and driven from Python, as a learner's clicks would."""
 
+import asyncio
 import copy
 import html
 import json
@@ -1390,3 +1391,36 @@ def test_a_slider_move_builds_no_model_until_it_is_asked_for(widget_class, monke
     assert built == []
     assert explorer.model.get_layer("hidden_1").units == 7 and explorer.model is explorer.model
     assert len(built) == 1 and built[0] == explorer.spec
+
+
+def test_a_pause_after_a_doctor_slider_move_builds_the_models_either_side(monkeypatch):
+    """From the browser, once the learner pauses, the doctor builds the models one step either
+    side of the slider just moved, so the next arrow key finds its model built; a change made
+    in code builds nothing ahead."""
+    doctor_widget = ShapeDoctor(data_shape="(32, 10, 1)")
+    built = []
+    build = doctor_widget._build
+    monkeypatch.setattr(doctor_widget, "_build", lambda spec: built.append(spec) or build(spec))
+    doctor_widget.units = 9  # in code: only the model shown
+    assert built == [doctor_widget.spec] and doctor_widget._neighbours is None
+
+    async def moves():
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr("widgets.shape_doctor.browser_loop", lambda: loop)
+        built.clear()
+        doctor_widget.units = 10
+        assert built == [doctor_widget.spec]
+        await asyncio.sleep(doctor_widget.NEIGHBOURS_AFTER_S * 3)
+        assert [spec.units for spec in built] == [10, 11]  # 9's model is kept from before
+        assert doctor_widget.current_spec(units=11) in doctor_widget._models
+        built.clear()
+        doctor_widget.units = 11  # the next arrow key: already built
+        assert built == []
+        assert doctor_widget.model.get_layer("hidden_1").units == 11 and doctor_widget.diagnosis.ok
+        doctor_widget.units = 12
+        doctor_widget.units = 13  # moved again before the pause: the first pending build is dropped
+        await asyncio.sleep(doctor_widget.NEIGHBOURS_AFTER_S * 3)
+        assert {spec.units for spec in built} - {12, 13} == {14}
+
+    asyncio.run(moves())
+    assert len(doctor_widget._models) <= doctor_widget.MODELS_KEPT

@@ -12,6 +12,7 @@ from course import diagnose as doctor
 from course import figures, models, shapes
 from widgets._base import CourseWidget, show_message
 from widgets._figure import refresh_figure
+from widgets._pace import browser_loop
 
 
 def _words_html(text: str) -> str:
@@ -62,7 +63,10 @@ class ShapeDoctor(CourseWidget):
         "batch_size",
     )
 
+    NEIGHBOURS_AFTER_S = 0.15  # a pause this long after a move builds the models either side of it
+
     def __init__(self, model=None, data=None, y=None, **kwargs):
+        self._neighbours = None  # the pending build of the models either side of the last move
         super().__init__()
         self.user_model = model
         self.diagnosis = None
@@ -107,20 +111,56 @@ class ShapeDoctor(CourseWidget):
             kwargs.setdefault("target_shape", str(tuple(int(size) for size in getattr(y, "shape", y))))
         self._start(kwargs)
 
-    def current_spec(self) -> models.ModelSpec | None:
-        """The model chosen with the controls (``None`` when checking your own model)."""
+    def current_spec(self, **moved) -> models.ModelSpec | None:
+        """The model chosen with the controls (``None`` when checking your own model); with
+        ``moved`` (e.g. ``units=9``), the model those controls would choose."""
         if self.user_model is not None:
             return None
-        recurrent = self.layer in shapes.RECURRENT
-        stateful = self.stateful and recurrent
+        setting = {name: moved.get(name, getattr(self, name)) for name in ("layer", *self.LIMITS, "stateful")}
+        recurrent = setting["layer"] in shapes.RECURRENT
+        stateful = setting["stateful"] and recurrent
         return models.ModelSpec(
-            layer=self.layer,
-            features=self.features,
-            units=self.units,
-            timesteps=self.timesteps if recurrent else None,
+            layer=setting["layer"],
+            features=setting["features"],
+            units=setting["units"],
+            timesteps=setting["timesteps"] if recurrent else None,
             stateful=stateful,
-            batch_size=self.batch_size if stateful else None,
+            batch_size=setting["batch_size"] if stateful else None,
         )
+
+    def _changed(self, change=None):
+        """Redraw; after a slider moved from the browser, build the models one step either
+        side of it once the learner has paused (:meth:`_build_neighbours`)."""
+        super()._changed(change)
+        if self._neighbours is not None:
+            self._neighbours.cancel()
+            self._neighbours = None
+        name = change["name"] if change is not None else None
+        loop = browser_loop()
+        if loop is not None and name in self.LIMITS and self.user_model is None:
+            self._neighbours = loop.call_later(self.NEIGHBOURS_AFTER_S, self._build_neighbours, name)
+
+    def _build_neighbours(self, name: str) -> None:
+        """Build (and keep, see ``MODELS_KEPT``) the models of the next and the previous value
+        of slider ``name``. Unlike the explorers, the doctor runs the real Keras model at every
+        move, and building it is most of a move's time (30 to 50 ms in a lesson's kernel): a
+        learner who steps on with the arrow keys then finds it built."""
+        self._neighbours = None
+        low, high = self.LIMITS[name]
+        value = getattr(self, name)
+        for other in (value + 1, value - 1):
+            if not low <= other <= high:
+                continue
+            try:
+                spec = self.current_spec(**{name: other})
+                if spec is not None and spec not in self._models:
+                    self._models[spec] = self._build(spec)
+                    if self.spec in self._models:
+                        self._models.move_to_end(self.spec)  # the model shown stays the newest
+            except Exception:  # noqa: BLE001 - a setting that cannot be built is explained when chosen
+                continue
+        while len(self._models) > self.MODELS_KEPT:
+            self._models.popitem(last=False)
 
     def targets(self) -> tuple | None:
         """The typed target shape (``None`` when the box is empty)."""
