@@ -56,6 +56,20 @@ TEMPLATE = dict(
 )
 
 
+# plotly's RdBu, written out: plotly.js has an RdBu of its own that runs the other way
+HIDDEN_STATE_COLOURS = get_colorscale("RdBu")
+HEIGHT_STEP = 80
+EDGE_COLOUR = "rgba(120,120,120,0.35)"
+LAYER_COLOURS = {
+    "Input": "#4c78a8",
+    "Dense": "#f58518",
+    "SimpleRNN": "#54a24b",
+    "LSTM": "#54a24b",
+    "GRU": "#54a24b",
+    "output": "#e45756",
+}
+
+
 def _height(pixels: int) -> int:
     """A figure's height for content that needs ``pixels``, rounded up to a multiple of
     HEIGHT_STEP: a new height makes plotly.js lay the whole figure out again (a third of an
@@ -70,20 +84,6 @@ def _figure(traces: list, layout: dict) -> go.Figure:
     check every builder's figures against plotly's validation instead
     (``test_every_figure_is_valid_plotly``)."""
     return go.Figure(data=traces, layout=layout, _validate=False)
-
-
-# plotly's RdBu, written out: plotly.js has an RdBu of its own that runs the other way
-HIDDEN_STATE_COLOURS = get_colorscale("RdBu")
-HEIGHT_STEP = 80
-EDGE_COLOUR = "rgba(120,120,120,0.35)"
-LAYER_COLOURS = {
-    "Input": "#4c78a8",
-    "Dense": "#f58518",
-    "SimpleRNN": "#54a24b",
-    "LSTM": "#54a24b",
-    "GRU": "#54a24b",
-    "output": "#e45756",
-}
 
 
 def shape_text(shape, batch_size=None) -> str:

@@ -1229,16 +1229,7 @@ def test_every_figure_is_valid_plotly(monkeypatch):
         return unchecked(traces, layout)
 
     monkeypatch.setattr(figures, "_figure", record)
-    for make in (
-        ShapeExplorer,
-        BatchExplorer,
-        small_lab,
-        SequenceExplorer,
-        WindowExplorer,
-        UnitsExplorer,
-        StatefulExplorer,
-        ShapeDoctor,
-    ):
+    for make in [cls for cls, _, _ in ONE_MOVE_EACH] + [small_lab]:
         widget = make()
         for name, (low, high) in widget.LIMITS.items():
             start = getattr(widget, name)

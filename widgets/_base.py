@@ -92,14 +92,17 @@ class CourseWidget(W.VBox):
         by their settings: asking again, or coming back to a setting, gives the same object.
         """
         if self._model is None and self.spec is not None:
-            model = self._models.pop(self.spec, None)
-            if model is None:
-                model = self._build(self.spec)
-            self._models[self.spec] = model
-            while len(self._models) > self.MODELS_KEPT:
-                self._models.popitem(last=False)
-            self._model = model
+            model = self._models.get(self.spec)
+            self._model = self._keep_model(self.spec, model if model is not None else self._build(self.spec))
         return self._model
+
+    def _keep_model(self, spec, model):
+        """Keep ``model`` as the newest of the last ``MODELS_KEPT`` models; return it."""
+        self._models[spec] = model
+        self._models.move_to_end(spec)
+        while len(self._models) > self.MODELS_KEPT:
+            self._models.popitem(last=False)
+        return model
 
     @model.setter
     def model(self, value) -> None:

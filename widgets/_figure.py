@@ -10,8 +10,8 @@ sends a loader of a few hundred bytes that imports the course's figure module fr
 (``course/server/figure.js``: plotly's widget from the bundle next to it, redrawing only what an
 update from Python changed, where plotly's own view redraws the whole figure, and reporting the
 defaults plotly.js filled in back to Python once the figure is still, not after every update).
-The browser imports
-a module once per page (and keeps it in its HTTP cache), so the bundle crosses the network once.
+The browser imports a module once per page (and keeps it in its HTTP cache), so the bundle
+crosses the network once.
 Anywhere else (Colab, a practitioner's own JupyterLab, VS Code) the figure is plotly's own.
 """
 

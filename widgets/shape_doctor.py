@@ -154,13 +154,9 @@ class ShapeDoctor(CourseWidget):
             try:
                 spec = self.current_spec(**{name: other})
                 if spec is not None and spec not in self._models:
-                    self._models[spec] = self._build(spec)
-                    if self.spec in self._models:
-                        self._models.move_to_end(self.spec)  # the model shown stays the newest
+                    self._keep_model(spec, self._build(spec))
             except Exception:  # noqa: BLE001 - a setting that cannot be built is explained when chosen
                 continue
-        while len(self._models) > self.MODELS_KEPT:
-            self._models.popitem(last=False)
 
     def targets(self) -> tuple | None:
         """The typed target shape (``None`` when the box is empty)."""
