@@ -42,7 +42,9 @@ __all__ = [
 ]
 
 # One small template for every course figure: plotly's default template is large, and copying
-# it into a FigureWidget at every slider move costs tens of milliseconds.
+# it into a FigureWidget at every slider move costs tens of milliseconds. The figures set narrow
+# margins; ``automargin`` widens them to fit each axis's tick labels and title, which would
+# otherwise be cut off at the figure's edge and written over each other.
 TEMPLATE = dict(
     layout=dict(
         colorway=["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d"],
@@ -50,8 +52,8 @@ TEMPLATE = dict(
         paper_bgcolor="white",
         plot_bgcolor="white",
         hovermode="closest",
-        xaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
-        yaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999"),
+        xaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999", automargin=True),
+        yaxis=dict(gridcolor="#eeeeee", zeroline=False, linecolor="#999999", automargin=True),
     )
 )
 

@@ -387,6 +387,28 @@ PAGE_PROBLEMS_JS = """
   for (const dialog of document.querySelectorAll('.jp-Dialog')) {
     problems.push('dialog: ' + (dialog.innerText || '').slice(0, 500));
   }
+  // A figure's axis text cut off at the figure's edge, or an axis title written over its tick
+  // labels (plotly.js leaves the margins as set unless an axis asks for automargin).
+  for (const plot of root.querySelectorAll('.js-plotly-plot')) {
+    const svg = plot.querySelector('svg.main-svg');
+    const edge = svg && svg.getBoundingClientRect();
+    if (!edge || !edge.width || !edge.height) continue;
+    const box = node => node.getBoundingClientRect();
+    const title = (plot.querySelector('.gtitle') || {}).textContent || 'a figure';
+    const cut = [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
+      .filter(node => node.textContent && box(node).width)
+      .filter(node => box(node).left < edge.left - 1 || box(node).right > edge.right + 1 ||
+                      box(node).top < edge.top - 1 || box(node).bottom > edge.bottom + 1);
+    if (cut.length) problems.push(`axis text cut off at the edge of "${title}": ` + cut.map(n => n.textContent).join(', '));
+    for (const axis of plot.querySelectorAll('.g-ytitle text, .g-y2title text, .g-y3title text')) {
+      const t = box(axis);
+      const hit = [...plot.querySelectorAll('.ytick text, .y2tick text, .y3tick text')].filter(node => {
+        const b = box(node);
+        return b.width && b.left < t.right - 1 && b.right > t.left + 1 && b.top < t.bottom - 1 && b.bottom > t.top + 1;
+      });
+      if (hit.length) problems.push(`axis title "${axis.textContent}" over tick labels in "${title}"`);
+    }
+  }
   // A notification popup (JupyterLab's "get notified about official Jupyter news?") over a lesson.
   for (const toast of document.querySelectorAll('.Toastify__toast')) {
     problems.push('popup: ' + (toast.innerText || '').slice(0, 500));
