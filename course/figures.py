@@ -61,6 +61,7 @@ TEMPLATE = dict(
 # plotly's RdBu, written out: plotly.js has an RdBu of its own that runs the other way
 HIDDEN_STATE_COLOURS = get_colorscale("RdBu")
 HEIGHT_STEP = 80
+MARKED_STEPS = 30  # a longer series is drawn as a line alone: a marker per step is clutter, and each costs plotly.js a redraw at every move
 EDGE_COLOUR = "rgba(120,120,120,0.35)"
 LAYER_COLOURS = {
     "Input": "#4c78a8",
@@ -611,7 +612,7 @@ def windows_plot(
             type="scatter",
             x=steps,
             y=first,
-            mode="lines+markers",
+            mode="lines+markers" if len(first) <= MARKED_STEPS else "lines",
             name="series" + ("" if values.ndim == 1 else " (feature 1)"),
             line=dict(color="#333333"),
             marker=dict(size=5),
@@ -620,17 +621,19 @@ def windows_plot(
         )
     ]
     bounds = shapes.batch_bounds(n, batch_size)
+    targets = dict(x=[], y=[], color=[])
     for k, (start, stop) in enumerate(bounds):
-        xs, ys, tx, ty = [], [], [], []
+        xs, ys = [], []
+        colour = colours[k % len(colours)]
         for i in range(start, min(stop, max_windows)):
             begin = i * stride + 1
             xs += [begin, begin + window - 1, None]
             ys += [-i, -i, None]
-            tx.append(begin + window + horizon - 1)
-            ty.append(-i)
-        if not tx:
+            targets["x"].append(begin + window + horizon - 1)
+            targets["y"].append(-i)
+            targets["color"].append(colour)
+        if not xs:
             break
-        colour = colours[k % len(colours)]
         size = stop - start
         traces.append(
             dict(
@@ -640,27 +643,25 @@ def windows_plot(
                 mode="lines",
                 line=dict(color=colour, width=8),
                 name=f"batch {k + 1} ({size} window{'s' if size != 1 else ''})",
-                legendgroup=f"b{k}",
                 xaxis="x",
                 yaxis="y2",
                 hoverinfo="skip",
             )
         )
-        traces.append(
-            dict(
-                type="scatter",
-                x=tx,
-                y=ty,
-                mode="markers",
-                marker=dict(symbol="star", size=11, color=colour, line=dict(color="#333", width=1)),
-                name=f"targets of batch {k + 1}",
-                legendgroup=f"b{k}",
-                showlegend=False,
-                xaxis="x",
-                yaxis="y2",
-                hovertemplate="target at step %{x}<extra></extra>",
-            )
+    traces.append(
+        dict(
+            type="scatter",
+            x=targets["x"],
+            y=targets["y"],
+            mode="markers",
+            marker=dict(symbol="star", size=11, color=targets["color"], line=dict(color="#333", width=1)),
+            name="targets",
+            showlegend=False,
+            xaxis="x",
+            yaxis="y2",
+            hovertemplate="target at step %{x}<extra></extra>",
         )
+    )
     shown = min(n, max_windows)
     note = "" if n <= max_windows else f" (first {max_windows} drawn)"
     layout = dict(

@@ -561,6 +561,21 @@ def test_every_window_control_redraws(name, value):
     assert explorer.check_keras() is True
 
 
+def test_window_targets_take_their_batch_colour():
+    explorer = WindowExplorer(series="noisy sine", window=5, horizon=2, stride=2, batch_size=4)
+    n = data.count_windows(60, 5, 2, 2)
+    traces = {trace.name: trace for trace in explorer.figure.data}
+    targets = traces["targets"]
+    assert list(targets.x) == [i * 2 + 1 + 5 + 2 - 1 for i in range(min(n, 30))]
+    assert list(targets.y) == [-i for i in range(min(n, 30))]
+    for i, colour in enumerate(targets.marker.color):
+        batch = traces[next(name for name in traces if name.startswith(f"batch {i // 4 + 1} "))]
+        assert batch.line.color == colour and -i in batch.y
+    # 60 steps are drawn as a line; the ten steps of 1..10 each get a marker
+    assert traces["series"].mode == "lines"
+    assert WindowExplorer().figure.data[0].mode == "lines+markers"
+
+
 def test_series_menu_with_several_features():
     explorer = WindowExplorer()
     explorer.controls["series"].value = "several features"
