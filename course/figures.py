@@ -245,6 +245,7 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
         text=text,
         customdata=custom,
         texttemplate="%{text}" if n_samples <= 60 else None,
+        textfont=dict(color="#333"),  # what plotly.js picks on these light cells, without weighing each cell's colour
         colorscale=[[0, "#c6dbef"], [1, "#fdd0a2"]],
         showscale=False,
         xgap=1,
