@@ -1190,8 +1190,9 @@ def test_property_changes_name_only_what_changed():
     }
     moved = [{"text": t, "x": 5} for t in "abc"]
     assert property_changes({"annotations": notes}, {"annotations": moved}) == {
-        ("annotations",): moved
-    }  # most items changed: one new list
+        ("annotations", index, "x"): 5 for index in range(3)
+    }  # every item moved: still item by item
+    assert property_changes({"annotations": notes}, {"annotations": notes[:2]}) == {("annotations",): notes[:2]}
     assert property_changes({"shapes": [], "title": {}}, {}) == {} and property_changes({}, {"shapes": []}) == {}
 
 

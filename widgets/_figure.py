@@ -119,7 +119,7 @@ def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
     that they read ``new``: ``{path: value}``, each path a tuple of keys and list indices.
 
     Nested objects are compared key by key, lists of objects of the same length (annotations,
-    shapes) item by item unless most items changed, data arrays whole. A property ``new`` lacks
+    shapes) item by item, data arrays whole. A property ``new`` lacks
     maps to ``None`` (plotly removes it); an empty object or list counts as absent, as plotly
     draws it. Keys in ``keep`` are left alone (the ``uid`` a FigureWidget gives its traces).
     """
@@ -131,13 +131,14 @@ def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
         if isinstance(value, dict) and isinstance(before, dict):
             nested = property_changes(before, value)
         elif _records(value) and _records(before) and len(value) == len(before):
+            # item by item even when most items changed: a new list makes plotly.js draw the whole
+            # figure again, its items' edits redraw those items (the weight matrices' update, with
+            # every box moved: 14.6 to 11.2 ms at p50 in a bare page, a sixth fewer elements made)
             nested = {
                 (index, *path): change
                 for index, (was, now) in enumerate(zip(before, value))
                 for path, change in property_changes(was, now).items()
             }
-            if 2 * len({path[0] for path in nested}) > len(value):  # most items changed: one new list costs plotly less
-                nested = {(): value}
         elif _same(before, value):
             continue
         else:
