@@ -61,7 +61,9 @@ TEMPLATE = dict(
 # plotly's RdBu, written out: plotly.js has an RdBu of its own that runs the other way
 HIDDEN_STATE_COLOURS = get_colorscale("RdBu")
 HEIGHT_STEP = 80
-MARKED_STEPS = 30  # a longer series is drawn as a line alone: a marker per step is clutter, and each costs plotly.js a redraw at every move
+# a longer series is drawn as a line alone: a marker per step is clutter, and plotly.js redraws each
+# at every move
+MARKED_STEPS = 30
 EDGE_COLOUR = "rgba(120,120,120,0.35)"
 LAYER_COLOURS = {
     "Input": "#4c78a8",
@@ -269,7 +271,7 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
         notes.append(
             dict(
                 x=(last_start + last_stop + 1) / 2,
-                y=epochs - 0.5,
+                y=-0.5,  # the strip's top edge (the axis runs downwards): above the cells, not over them
                 yanchor="bottom",
                 text=f"last batch: {last_stop - last_start} rows",
                 showarrow=False,
@@ -778,8 +780,10 @@ def weight_matrices(layer: str, features: int, units: int) -> go.Figure:
         shapes=boxes,
         annotations=notes,
         template=TEMPLATE,
-        xaxis=dict(visible=False, range=[-0.45 * g * units, g * units * 1.02]),
-        yaxis=dict(visible=False, scaleanchor="x", range=[-top - 1, gap * 1.5]),
+        # to scale by shrinking the drawing area, not by widening a range: plotly.js writes a
+        # widened range back into the layout, and an update in place then kept the old one
+        xaxis=dict(visible=False, range=[-0.45 * g * units, g * units * 1.02], constrain="domain"),
+        yaxis=dict(visible=False, scaleanchor="x", range=[-top - 1, gap * 1.5], constrain="domain"),
         height=340,
         margin=dict(l=10, r=10, t=50, b=10),
     )

@@ -395,11 +395,13 @@ PAGE_PROBLEMS_JS = """
     if (!edge || !edge.width || !edge.height) continue;
     const box = node => node.getBoundingClientRect();
     const title = (plot.querySelector('.gtitle') || {}).textContent || 'a figure';
+    const outside = b => b.left < edge.left - 1 || b.right > edge.right + 1 || b.top < edge.top - 1 ||
+                         b.bottom > edge.bottom + 1;
     const cut = [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
-      .filter(node => node.textContent && box(node).width)
-      .filter(node => box(node).left < edge.left - 1 || box(node).right > edge.right + 1 ||
-                      box(node).top < edge.top - 1 || box(node).bottom > edge.bottom + 1);
-    if (cut.length) problems.push(`axis text cut off at the edge of "${title}": ` + cut.map(n => n.textContent).join(', '));
+      .filter(node => node.textContent && box(node).width && outside(box(node)));
+    if (cut.length) {
+      problems.push(`axis text cut off at the edge of "${title}": ` + cut.map(n => n.textContent).join(', '));
+    }
     for (const axis of plot.querySelectorAll('.g-ytitle text, .g-y2title text, .g-y3title text')) {
       const t = box(axis);
       const hit = [...plot.querySelectorAll('.ytick text, .y2tick text, .y3tick text')].filter(node => {

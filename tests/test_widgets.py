@@ -1274,6 +1274,12 @@ def test_every_figure_is_valid_plotly(monkeypatch):
         raw = unchecked(copy.deepcopy(traces), copy.deepcopy(layout))
         checked = go.Figure(data=traces, layout=layout)  # raises on a property plotly does not know
         assert plain(json.loads(pio.to_json(raw))) == plain(json.loads(pio.to_json(checked))), name
+        # a figure drawn to scale shrinks its drawing area: a range plotly.js widened to keep the
+        # scale is written back into the layout, and an update in place then kept the old one
+        for axis, props in layout.items():
+            if isinstance(props, dict) and "scaleanchor" in props:
+                anchor = props["scaleanchor"].replace("x", "xaxis").replace("y", "yaxis")
+                assert props.get("constrain") == layout[anchor].get("constrain") == "domain", (name, axis)
 
 
 # (widget, setting, new value): one slider move per widget, for the tests of what a move sends

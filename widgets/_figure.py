@@ -119,9 +119,9 @@ def property_changes(old: dict, new: dict, keep=()) -> dict[tuple, object]:
     that they read ``new``: ``{path: value}``, each path a tuple of keys and list indices.
 
     Nested objects are compared key by key, lists of objects of the same length (annotations,
-    shapes) item by item, data arrays whole. A property ``new`` lacks
-    maps to ``None`` (plotly removes it); an empty object or list counts as absent, as plotly
-    draws it. Keys in ``keep`` are left alone (the ``uid`` a FigureWidget gives its traces).
+    shapes) item by item, data arrays whole. A property ``new`` lacks maps to ``None`` (plotly
+    removes it); an empty object or list counts as absent, as plotly draws it. Keys in ``keep``
+    are left alone (the ``uid`` a FigureWidget gives its traces).
     """
     changes = {}
     for key, value in new.items():
