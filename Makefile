@@ -18,6 +18,13 @@ PURE_TESTS ?= tests/test_shapes.py tests/test_data.py tests/test_no_tensorflow.p
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 UV := $(VENV)/bin/uv
+# The resolution's cutoff, recorded in the pins (binder/freeze_requirements.py writes it): whatever
+# the tests install from the package index beyond the exact pins (test tools, Colab's set, the
+# oldest set) is resolved from what the index held then, so a later release changes nothing.
+EXCLUDE_NEWER := $(shell sed -n 's/^\# exclude-newer: *//p' binder/requirements.txt)
+UV_INSTALL = $(if $(EXCLUDE_NEWER),,$(error binder/requirements.txt records no "\# exclude-newer:" cutoff))$(UV) pip install --no-config --exclude-newer $(EXCLUDE_NEWER)
+# uv is pinned in pyproject.toml's test extra; pip installs that version first, then uv the rest.
+UV_PIN := $(shell sed -n 's/^ *"\(uv==[0-9.]*\)".*/\1/p' pyproject.toml)
 RUFF := $(VENV)/bin/ruff
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP := $(VENV)/.stamp-test
@@ -73,9 +80,11 @@ $(RUNTIME_STAMP): binder/requirements.txt pyproject.toml course/server/settings.
 	$(PY) -m course.server.settings
 	@touch $@
 
-# The test tools on top; the pins are constraints, so no runtime version moves.
+# The test tools on top, resolved at the pins' cutoff; the pins are constraints, so no runtime
+# version moves.
 $(TEST_STAMP): $(RUNTIME_STAMP) binder/requirements.txt pyproject.toml
-	$(PIP) install -c binder/requirements.txt -e '.[test]'
+	$(PIP) install -c binder/requirements.txt '$(UV_PIN)'
+	$(UV_INSTALL) --python $(PY) -c binder/requirements.txt -e '.[test]'
 	@touch $@
 
 env: $(RUNTIME_STAMP)
@@ -95,29 +104,32 @@ lint: $(TEST_STAMP)
 	$(RUFF) format --check .
 
 # Colab's set: first the versions Colab has, then the course installed as the lessons' set-up cell
-# installs it there (pip, dependencies included). The freeze before and after is kept so a test can
-# check that nothing Colab imports at kernel start moved; then plotly goes to the course's floor.
+# installs it there (dependencies included, upgrading only what does not satisfy the course, which is
+# pip's default; uv does the same and applies the cutoff). The freeze before and after is kept so a
+# test can check that nothing Colab imports at kernel start moved; then plotly goes to the course's
+# floor. Every install resolves at the pins' cutoff.
 $(COLAB_STAMP): binder/compat/colab.txt binder/compat/tools.txt binder/compat/floors.py pyproject.toml | $(TEST_STAMP)
 	rm -rf $(COLAB_VENV)
 	$(PYTHON) -m venv $(COLAB_VENV)
-	$(UV) pip install --python $(COLAB_VENV)/bin/python -r binder/compat/colab.txt
+	$(UV_INSTALL) --python $(COLAB_VENV)/bin/python -r binder/compat/colab.txt
 	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/before-course.txt
-	$(COLAB_VENV)/bin/python -m pip install --disable-pip-version-check -q -e .
+	$(UV_INSTALL) --python $(COLAB_VENV)/bin/python -q -e .
 	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/after-course.txt
 	$(PY) binder/compat/floors.py plotly > $(COLAB_VENV)/floor.txt
-	$(UV) pip install --python $(COLAB_VENV)/bin/python -r $(COLAB_VENV)/floor.txt
+	$(UV_INSTALL) --python $(COLAB_VENV)/bin/python -r $(COLAB_VENV)/floor.txt
 	$(COLAB_VENV)/bin/python -m pip freeze --exclude-editable > $(COLAB_VENV)/tested.txt
-	$(UV) pip install --python $(COLAB_VENV)/bin/python -c $(COLAB_VENV)/tested.txt -r binder/compat/tools.txt
+	$(UV_INSTALL) --python $(COLAB_VENV)/bin/python -c $(COLAB_VENV)/tested.txt -r binder/compat/tools.txt
 	@touch $@
 
-# The oldest set: every floor of pyproject.toml (with the [cpu] extra), the course without deps.
+# The oldest set: every floor of pyproject.toml (with the [cpu] extra), the course without deps;
+# what the floors leave open resolves at the pins' cutoff.
 $(OLDEST_STAMP): binder/compat/tools.txt binder/compat/floors.py pyproject.toml | $(TEST_STAMP)
 	rm -rf $(OLDEST_VENV)
 	$(PYTHON) -m venv $(OLDEST_VENV)
 	$(PY) binder/compat/floors.py --extra cpu > $(OLDEST_VENV)/tested.txt
-	$(UV) pip install --python $(OLDEST_VENV)/bin/python -r $(OLDEST_VENV)/tested.txt
-	$(UV) pip install --python $(OLDEST_VENV)/bin/python --no-deps -e .
-	$(UV) pip install --python $(OLDEST_VENV)/bin/python -c $(OLDEST_VENV)/tested.txt -r binder/compat/tools.txt
+	$(UV_INSTALL) --python $(OLDEST_VENV)/bin/python -r $(OLDEST_VENV)/tested.txt
+	$(UV_INSTALL) --python $(OLDEST_VENV)/bin/python --no-deps -e .
+	$(UV_INSTALL) --python $(OLDEST_VENV)/bin/python -c $(OLDEST_VENV)/tested.txt -r binder/compat/tools.txt
 	@touch $@
 
 compat-env: $(COLAB_STAMP) $(OLDEST_STAMP)
@@ -141,8 +153,11 @@ benchmarks: $(TEST_STAMP)
 	done; [ -n "$$found" ] || echo "no benchmark scripts in benchmarks/ yet"
 
 # Reads the installed versions: upgrade in $(VENV), run `make test`, then this (no reinstall first).
+# The cutoff stays the recorded one; after an upgrade, move it with
+# `make requirements FREEZE_ARGS="--exclude-newer 2027-01-15T00:00:00Z --upgrade"`.
+FREEZE_ARGS ?=
 requirements: | $(TEST_STAMP)
-	$(PY) binder/freeze_requirements.py > binder/requirements.txt.new
+	$(PY) binder/freeze_requirements.py $(FREEZE_ARGS) > binder/requirements.txt.new
 	mv binder/requirements.txt.new binder/requirements.txt
 
 clean:

@@ -19,15 +19,30 @@ protobuf: that platform cannot have the tested versions. Its lines are resolved 
 platform (preferring the tested versions wherever they fit) and carry a marker naming it; the
 oldest compatibility tier (``make test-oldest``) runs the same TensorFlow 2.16 and numpy 1.26.
 
+Every other platform's lines are resolved with uv for that platform too, so that a package only
+it needs (``pywinpty`` and ``colorama`` on Windows) is pinned with a marker naming it rather than
+left for pip to pick there on the day.
+
+The same answer on any day: every resolution sees only what the package index held before the
+cutoff the file records (its ``# exclude-newer:`` line, uv's ``--exclude-newer``), and prefers the
+versions the file already pins. A release published after the cutoff changes nothing, so
+``tests/test_platforms.py`` can regenerate the file and compare it with the committed one next
+month as today. The Makefile installs the test tools and the compatibility environments with the
+same cutoff.
+
 Run it with the interpreter of the environment the tests use::
 
     .venv/bin/python binder/freeze_requirements.py > binder/requirements.txt
 
-(``make requirements`` does the same.)
+(``make requirements`` does the same.) To upgrade: install the new versions in that environment,
+run the tests, then regenerate with a later cutoff (``--exclude-newer 2027-01-15T00:00:00Z``) and,
+to let the other platforms' own lines move too, ``--upgrade`` (which drops the preferences).
 """
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -81,8 +96,14 @@ PLATFORMS = {
 ALL_PLATFORMS = frozenset(PLATFORMS)
 #: Where the ``tensorflow-cpu`` wheel exists; the others install ``tensorflow`` at the same version.
 CPU_WHEEL_PLATFORMS = frozenset({"linux-x86_64", "windows-x86_64"})
-#: Platforms the tested TensorFlow has no wheel for: uv resolves their lines.
-RESOLVED_ELSEWHERE = ("macos-x86_64",)
+#: The platform the tests run on: its lines are read from the installed environment.
+TESTED_PLATFORM = "linux-x86_64"
+#: Every other platform: uv resolves their lines (Intel Macs cannot have the tested TensorFlow).
+RESOLVED_ELSEWHERE = tuple(name for name in PLATFORMS if name != TESTED_PLATFORM)
+
+REQUIREMENTS = Path(__file__).resolve().with_name("requirements.txt")
+#: The header line that records the resolution's cutoff; the Makefile reads it too.
+CUTOFF_LINE = re.compile(r"^# exclude-newer: (?P<cutoff>\S+)$", re.M)
 
 HEADER = """\
 # The pinned runtime environment of the course, for Binder, repo2docker and JupyterHub images,
@@ -99,7 +120,33 @@ HEADER = """\
 #     make requirements
 # which runs
 #     .venv/bin/python binder/freeze_requirements.py > binder/requirements.txt
+# Resolved from what the package index held before this cutoff (uv's --exclude-newer), which the
+# Makefile also applies to the test tools: a later release changes nothing here.
 """
+
+
+def recorded_cutoff(path: Path = REQUIREMENTS) -> str:
+    """The cutoff ``path`` records: the resolutions see no release published after it."""
+    match = CUTOFF_LINE.search(path.read_text(encoding="utf-8")) if path.exists() else None
+    if match is None:
+        raise SystemExit(f"{path} records no '# exclude-newer: <RFC 3339 time>' line: pass --exclude-newer")
+    return match["cutoff"]
+
+
+def committed_pins(platform: str, path: Path = REQUIREMENTS) -> dict[str, str]:
+    """The lines of ``path`` whose markers hold on ``platform``, as ``name==version`` by name."""
+    environment = {**default_environment(), **PLATFORMS[platform].variables}
+    result = {}
+    if not path.exists():
+        return result
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            result[canonicalize_name(requirement.name)] = f"{requirement.name}{requirement.specifier}"
+    return result
 
 
 def _holds(requirement: Requirement, extras: frozenset[str], environment: dict[str, str]) -> bool:
@@ -195,17 +242,24 @@ def _name_version(line: str) -> tuple[str, str, str]:
     return canonicalize_name(project), project, version
 
 
-def resolve_for(target: str, pinned: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Resolve the runtime roots for uv's ``target`` platform (plain ``tensorflow`` for the CPU
-    build), preferring the versions in ``pinned`` wherever they fit there."""
+def resolve_for(
+    platform: str, pinned: dict[str, str], cutoff: str, preferred: dict[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Resolve the runtime roots for ``platform`` (with the TensorFlow build it installs) from what
+    the index held before ``cutoff``, preferring the versions in ``pinned`` wherever they fit there
+    and then those of ``preferred`` (the committed file's lines for that platform)."""
     uv = Path(sys.executable).with_name("uv")
-    roots = [root for root in ROOTS if root != "tensorflow-cpu"] + ["tensorflow"]
+    tensorflow = "tensorflow-cpu" if platform in CPU_WHEEL_PLATFORMS else "tensorflow"
+    roots = [root for root in ROOTS if root != "tensorflow-cpu"] + [tensorflow]
     version = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    preferences = {_name_version(line)[0]: line.split(" ;")[0] for line in pinned.values()}
+    for key, line in (preferred or {}).items():
+        preferences.setdefault(key, line)
     with tempfile.TemporaryDirectory() as folder:
         wanted, output = Path(folder, "roots.in"), Path(folder, "pins.txt")
         wanted.write_text("\n".join(roots) + "\n", encoding="utf-8")
         # uv keeps the versions an existing output file names, where they resolve.
-        output.write_text("".join(line.split(" ;")[0] + "\n" for line in pinned.values()), encoding="utf-8")
+        output.write_text("".join(line + "\n" for line in preferences.values()), encoding="utf-8")
         command = [
             str(uv),
             "pip",
@@ -216,14 +270,17 @@ def resolve_for(target: str, pinned: dict[str, str]) -> dict[str, tuple[str, str
             "--python-version",
             version,
             "--python-platform",
-            target,
+            PLATFORMS[platform].uv_target,
+            "--exclude-newer",
+            cutoff,
+            "--no-config",
             "--no-header",
             "--no-annotate",
             "--quiet",
         ]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SystemExit(f"uv could not resolve the course for {target}:\n{result.stderr}")
+            raise SystemExit(f"uv could not resolve the course for {platform}:\n{result.stderr}")
         lines = [line.strip() for line in output.read_text(encoding="utf-8").splitlines()]
     resolved = {}
     for line in lines:
@@ -233,10 +290,13 @@ def resolve_for(target: str, pinned: dict[str, str]) -> dict[str, tuple[str, str
     return resolved
 
 
-def pins_for_every_platform(pinned: dict[str, str] | None = None) -> dict[str, str]:
+def pins_for_every_platform(
+    cutoff: str, pinned: dict[str, str] | None = None, prefer_committed: bool = True
+) -> dict[str, str]:
     """``closure()``'s lines, with each platform of ``RESOLVED_ELSEWHERE`` given its own resolution:
-    a line whose version differs there leaves that platform out of its marker, and a line of that
-    resolution that differs from the tested one gets a marker naming that platform alone."""
+    a line whose version differs there (or that it does not need) leaves that platform out of its
+    marker, and a line of that resolution that the tested one lacks gets a marker naming the
+    platforms that need it."""
     pinned = _split_tensorflow(closure() if pinned is None else pinned)
     platforms: dict[tuple[str, str, str], frozenset[str]] = {}
     for line in pinned.values():
@@ -249,7 +309,8 @@ def pins_for_every_platform(pinned: dict[str, str] | None = None) -> dict[str, s
             or requirement.marker.evaluate({**default_environment(), **platform.variables})
         )
     for platform in RESOLVED_ELSEWHERE:
-        resolved = resolve_for(PLATFORMS[platform].uv_target, pinned)
+        preferred = committed_pins(platform) if prefer_committed else None
+        resolved = resolve_for(platform, pinned, cutoff, preferred)
         for entry in list(platforms):
             key, _, version = entry
             if resolved.get(key, (None, None))[1] != version:
@@ -264,9 +325,20 @@ def pins_for_every_platform(pinned: dict[str, str] | None = None) -> dict[str, s
     return lines
 
 
-def main() -> None:
-    pinned = pins_for_every_platform()
-    sys.stdout.write(HEADER)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--exclude-newer",
+        metavar="TIME",
+        help="resolve from releases published before TIME (RFC 3339); default: the committed file's cutoff",
+    )
+    parser.add_argument(
+        "--upgrade", action="store_true", help="do not prefer the committed file's versions for other platforms"
+    )
+    args = parser.parse_args(argv)
+    cutoff = args.exclude_newer or recorded_cutoff()
+    pinned = pins_for_every_platform(cutoff, prefer_committed=not args.upgrade)
+    sys.stdout.write(HEADER + f"# exclude-newer: {cutoff}\n")
     for line in pinned.values():  # sorted by name, then version
         sys.stdout.write(line + "\n")
 
