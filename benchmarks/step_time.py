@@ -15,14 +15,14 @@ import pathlib
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from course import training  # noqa: E402
+from course.experiments import unit_timing  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 UNITS = (120, 124, 126, 127, 128, 129, 130, 132, 136)
 
 
 def main():
-    rows = {units: training.step_seconds(units, steps=30) * 1000 for units in UNITS}
+    rows = {units: unit_timing.step_seconds(units, steps=30) * 1000 for units in UNITS}
     print(f"{'units':>6}{'ms/step':>10}")
     for units, ms in rows.items():
         print(f"{units:>6}{ms:>10.2f}{'  (multiple of 32)' if units % 32 == 0 else ''}")

@@ -1,6 +1,6 @@
 """Training throughput against the batch size on this machine: lesson 03's measurement, longer.
 
-Times single training steps (``course.throughput``) of a network wide enough for its arithmetic to
+Times single training steps (``course.experiments.throughput``) of a network wide enough for its arithmetic to
 dominate, at batch sizes 1 to 8192, in interleaved rounds, and prints rows per second (median and
 min-max band over the rounds), seconds per step and the plain reading the lesson prints.
 
@@ -16,7 +16,7 @@ import pathlib
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from course import throughput  # noqa: E402
+from course.experiments import throughput  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)

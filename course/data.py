@@ -24,6 +24,7 @@ __all__ = [
     "legacy_windowing_code",
     "stateful_layout",
     "stateful_dropped",
+    "stateful_placed",
 ]
 
 
@@ -236,6 +237,20 @@ def stateful_layout(n_steps: int, batch_size: int, timesteps: int) -> np.ndarray
     return starts + np.arange(timesteps)[None, None, :]
 
 
-def stateful_dropped(n_steps: int, batch_size: int, timesteps: int) -> int:
-    """How many steps at the end of the series ``stateful_layout`` leaves out."""
-    return int(n_steps - stateful_layout(n_steps, batch_size, timesteps).size)
+def stateful_dropped(n_steps: int, batch_size: int, timesteps: int, layout=None) -> int:
+    """How many steps at the end of the series ``stateful_layout`` leaves out (``layout``: what
+    ``stateful_layout`` gave for these settings, where it is at hand, so as not to lay it out again)."""
+    if layout is None:
+        layout = stateful_layout(n_steps, batch_size, timesteps)
+    return int(n_steps - layout.size)
+
+
+def stateful_placed(layout, order=None) -> np.ndarray:
+    """``layout`` (``stateful_layout``'s ``(n_batches, batch_size, timesteps)``) with its samples
+    taken in ``order``, a permutation of them as ``fit(shuffle=True)`` makes (sample
+    ``k * batch_size + i`` is chunk ``k`` of stream ``i``): what row ``i`` of batch ``k`` then
+    holds. Without ``order``, the layout itself."""
+    layout = np.asarray(layout)
+    if order is None:
+        return layout
+    return layout.reshape(-1, layout.shape[-1])[np.asarray(order)].reshape(layout.shape)

@@ -257,7 +257,8 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
     )
     outline, notes = [], []
     last_start, last_stop = bounds[-1]
-    if last_stop - last_start < batch_size and len(bounds) > 1:
+    last = shapes.last_batch_size(n_samples, batch_size)
+    if last < batch_size and len(bounds) > 1:
         outline.append(
             dict(
                 type="rect",
@@ -273,7 +274,7 @@ def epoch_timeline(order, batch_size: int) -> go.Figure:
                 x=(last_start + last_stop + 1) / 2,
                 y=-0.5,  # the strip's top edge (the axis runs downwards): above the cells, not over them
                 yanchor="bottom",
-                text=f"last batch: {last_stop - last_start} rows",
+                text=f"last batch: {last} rows",
                 showarrow=False,
                 font=dict(color="#e45756"),
             )
@@ -369,7 +370,7 @@ def training_curves(curves) -> go.Figure:
 def throughput_plot(measurements) -> go.Figure:
     """Rows per second (bars: the median round, whiskers: the slowest and fastest round) and
     seconds per training step (line) against the batch size, measured on this machine
-    (``course.throughput.StepTiming`` rows)."""
+    (``course.experiments.throughput.StepTiming`` rows)."""
     from plotly.subplots import make_subplots
 
     rows = sorted(measurements, key=lambda m: m.batch_size)
@@ -695,7 +696,7 @@ def windows_plot(
 
 def hidden_state_heatmap(states, layer: str = "LSTM") -> go.Figure:
     """A recurrent layer's hidden state after every step: one row per unit, one column per
-    timestep (``states`` is ``(timesteps, units)``, from ``course.training.hidden_states``)."""
+    timestep (``states`` is ``(timesteps, units)``, from ``course.recurrent.hidden_states``)."""
     states = np.asarray(states)
     timesteps, units = states.shape
     trace = dict(
@@ -793,18 +794,19 @@ def weight_matrices(layer: str, features: int, units: int) -> go.Figure:
 # Lesson 07: stateful layout.
 
 
-def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None) -> go.Figure:
+def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None, layout=None) -> go.Figure:
     """The stateful layout as a grid: one column per batch, one row per row of the batch; each
     cell is a chunk of ``timesteps`` steps (numbered from 1), coloured by the stream it belongs
     to. With the layout in order every row is one stream, so each row's state carries on; give
     ``order`` (a permutation of the samples, as ``fit(shuffle=True)`` would make) to see the
-    streams mixed and the continuity broken."""
-    layout = data.stateful_layout(n_steps, batch_size, timesteps)
+    streams mixed and the continuity broken. ``layout``: what ``course.data.stateful_layout``
+    gave for these settings, where the caller has it (the series is then not laid out again)."""
+    if layout is None:
+        layout = data.stateful_layout(n_steps, batch_size, timesteps)
     n_batches = layout.shape[0]
-    samples = layout.reshape(-1, timesteps)  # sample k*batch_size + i: stream i, chunk k
-    positions = np.arange(len(samples)) if order is None else np.asarray(order)
-    placed = samples[positions].reshape(n_batches, batch_size, timesteps)
-    streams = (positions % batch_size).reshape(n_batches, batch_size)
+    positions = np.arange(n_batches * batch_size) if order is None else np.asarray(order)
+    placed = data.stateful_placed(layout, positions)
+    streams = (positions % batch_size).reshape(n_batches, batch_size)  # sample k*batch_size + i: stream i
     text = [[f"{placed[k, i, 0] + 1}–{placed[k, i, -1] + 1}" for k in range(n_batches)] for i in range(batch_size)]
     colours = TEMPLATE["layout"]["colorway"]
     scale = (
@@ -828,7 +830,7 @@ def conveyor_belt(n_steps: int, batch_size: int, timesteps: int, order=None) -> 
         name="chunks",
         hovertemplate="%{y} of %{x}: steps %{text}<extra></extra>",
     )
-    dropped = n_steps - layout.size
+    dropped = data.stateful_dropped(n_steps, batch_size, timesteps, layout)
     continuous = stateful_continuity(placed)
     words = (
         "each row continues where it left off"

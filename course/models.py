@@ -14,7 +14,17 @@ from course import shapes
 from course._keras import keras as _keras
 from course._keras import model_built
 
-__all__ = ["ModelSpec", "LayerRow", "build", "layer_table", "to_code", "legacy_code", "legacy_header", "MODEL_NAME"]
+__all__ = [
+    "ModelSpec",
+    "LayerRow",
+    "build",
+    "layer_table",
+    "to_code",
+    "fit_code",
+    "legacy_code",
+    "legacy_header",
+    "MODEL_NAME",
+]
 
 MODEL_NAME = "course_model"
 INPUT_NAME = "input"
@@ -197,6 +207,26 @@ def to_code(spec: ModelSpec) -> str:
         lines.append(f"        {_call('keras.layers.' + spec.layer, spec.units, kwargs)},")
     lines.append(f"        {_call('keras.layers.Dense', spec.outputs, {'name': OUTPUT_NAME})},")
     lines += ["    ],", f"    name={MODEL_NAME!r},", ")"]
+    return "\n".join(lines) + "\n"
+
+
+CODE_WIDTH = 88  # a compile() call longer than this puts its loss on a line of its own
+
+
+def fit_code(
+    learning_rate: float, loss: str, data: str, batch_size: int, epochs: int, note: str = "", **fit_options
+) -> str:
+    """The Keras 3 lines that train ``to_code``'s model: compile it with plain SGD at
+    ``learning_rate`` and ``loss`` (code, e.g. ``"'mse'"``), then fit it on ``data`` (code, e.g.
+    ``"x, y"``) in batches of ``batch_size`` for ``epochs``, with ``fit_options`` written as
+    ``name=value`` after them (``shuffle=True``, ``validation_data="(x_val, y_val)"``). ``note``
+    is a comment above ``fit``: what the data hold. The learning rate is written to 12
+    significant digits, so that the code trains at the rate the course used."""
+    compile_call = f"model.compile(optimizer=keras.optimizers.SGD(learning_rate={learning_rate:.12g}), loss={loss})"
+    if len(compile_call) > CODE_WIDTH:
+        compile_call = compile_call.replace("), loss=", "),\n              loss=", 1)
+    arguments = [data, f"batch_size={batch_size}", f"epochs={epochs}", *(f"{k}={v}" for k, v in fit_options.items())]
+    lines = ["", compile_call, *([f"# {note}"] if note else []), f"model.fit({', '.join(arguments)})"]
     return "\n".join(lines) + "\n"
 
 

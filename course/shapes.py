@@ -17,6 +17,7 @@ __all__ = [
     "gru_params",
     "iterations_per_epoch",
     "batch_bounds",
+    "last_batch_size",
     "layer_params",
     "weight_shapes",
     "param_equation",
@@ -106,6 +107,15 @@ def batch_bounds(n_samples: int, batch_size: int, drop_remainder: bool = False) 
     """
     count = iterations_per_epoch(n_samples, batch_size, drop_remainder)
     return [(k * batch_size, min((k + 1) * batch_size, n_samples)) for k in range(count)]
+
+
+def last_batch_size(n_samples: int, batch_size: int) -> int:
+    """How many samples the last batch of an epoch over ``n_samples`` holds: the ones left over
+    after the whole batches, or a whole ``batch_size`` when it divides ``n_samples`` (and all of
+    them when the batch size is larger than the data set)."""
+    n_samples = check_size("n_samples", n_samples)
+    batch_size = check_size("batch_size", batch_size)
+    return n_samples - (iterations_per_epoch(n_samples, batch_size) - 1) * batch_size
 
 
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")

@@ -6,8 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from course import batch_race, data, shapes, throughput, training
-from course.throughput import StepTiming
+from course import data, shapes
+from course.experiments import batch_race, generalisation, throughput
+from course.experiments.throughput import StepTiming
+
+pytestmark = pytest.mark.keras
 
 
 def timings(rates_by_batch):
@@ -92,7 +95,7 @@ def test_equal_updates_full_batch_matches_keras_fit(moons):
     import keras
 
     keras.utils.set_random_seed(3)
-    model = training.classifier(X_train.shape[1])
+    model = generalisation.classifier(X_train.shape[1])
     model.fit(X_train, y_train, batch_size=len(X_train), epochs=5, shuffle=False, verbose=0)
     assert result.val_loss == pytest.approx(model.evaluate(X_val, y_val, verbose=0), abs=1e-5)
     assert result.train_loss == pytest.approx(model.evaluate(X_train, y_train, verbose=0), abs=1e-5)

@@ -18,6 +18,8 @@ import pytest
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+pytestmark = pytest.mark.platforms
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BINDER = REPO_ROOT / "binder"
 # A pin, with an environment marker where only some platforms need the line.

@@ -48,6 +48,8 @@ from browser_support import (
 
 from course.lessons import ready_lessons
 
+pytestmark = pytest.mark.browser
+
 SCREENSHOT_DIR = REPO_ROOT / "screenshots"
 README_SCREENSHOT = REPO_ROOT / "notebooks" / "images" / "lesson-01.png"
 README_SCREENSHOT_LESSON = "01"
@@ -136,7 +138,6 @@ def page(browser, lab_server):
 # Tests
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.code for lesson in LESSONS])
 def test_lesson_runs_in_jupyterlab(lesson, page, lab_server):
     SCREENSHOT_DIR.mkdir(exist_ok=True)
@@ -144,7 +145,6 @@ def test_lesson_runs_in_jupyterlab(lesson, page, lab_server):
     print(f"lesson {lesson.code}: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
 
-@pytest.mark.browser
 def test_course_server_serves_plotly_bundle(lab_server):
     """The address the kernels' figures import serves the course's figure module, which imports
     plotly's own bundle from next to it; both only to the server's own users."""
@@ -213,7 +213,6 @@ def defaults_reported(page, at_least: int, timeout_s: float = 15) -> int:
     return count
 
 
-@pytest.mark.browser
 def test_an_update_from_python_redraws_only_what_changed(browser, tmp_path):
     """plotly's own view redraws the whole figure for every update from Python (it marks them
     with a key plotly.js does not know); the course's figure module must not. A title change

@@ -2,8 +2,11 @@
 
 import pytest
 
-from course import capacity, models
+from course import models
+from course.experiments import capacity
 from course.models import ModelSpec
+
+pytestmark = pytest.mark.keras
 
 
 def test_smallest_near_best_keeps_the_cheapest_size_close_to_the_lowest_loss():

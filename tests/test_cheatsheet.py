@@ -5,7 +5,10 @@ import warnings
 import numpy as np
 import pytest
 
-from course import cheatsheet, data, shapes
+from course import data, shapes
+from course.lessons import cheatsheet
+
+pytestmark = pytest.mark.keras
 
 
 def test_the_cheat_sheet_is_one_table_with_every_number():
@@ -51,7 +54,6 @@ def test_the_migration_table_lists_every_row():
         assert row.topic in table
 
 
-@pytest.mark.keras
 def test_cheat_sheet_numbers_are_what_keras_builds(keras):
     rows = {row.number: row for row in cheatsheet.cheat_sheet()}
     counts = {}
@@ -81,7 +83,6 @@ def test_cheat_sheet_numbers_are_what_keras_builds(keras):
     assert f"{windows} windows" in rows["window W"].example
 
 
-@pytest.mark.keras
 @pytest.mark.parametrize("row", cheatsheet.KERAS2_TO_3, ids=lambda row: row.topic)
 def test_keras_2_spelling_fails_and_keras_3_runs(keras, row):
     exec(row.keras3, {"np": np, "keras": keras})

@@ -19,6 +19,8 @@ from IPython.core.inputtransformer2 import TransformerManager
 from course import colab
 from course.lessons import LESSONS
 
+pytestmark = pytest.mark.pure
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: What Colab and Kaggle have imported before the first cell runs: the set-up cell must not ask
 #: pip for any of them (pip would upgrade it and the runtime would need a restart).

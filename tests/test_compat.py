@@ -18,6 +18,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+pytestmark = pytest.mark.compat
+
 TIER = os.environ.get("COURSE_COMPAT")
 if TIER not in ("colab", "oldest"):
     pytest.skip("runs in the compatibility tiers only (make test-compat)", allow_module_level=True)

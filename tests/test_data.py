@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from course import data
 
+pytestmark = pytest.mark.pure
+
 
 def test_example_table_has_the_lesson_shapes():
     X, y = data.example_table()
@@ -157,3 +159,17 @@ def test_stateful_layout_by_hand():
         [[1, 2, 3, 4, 5], [11, 12, 13, 14, 15]],
         [[6, 7, 8, 9, 10], [16, 17, 18, 19, 20]],
     ]
+
+
+def test_stateful_placed_takes_the_chunks_in_the_order_given():
+    layout = data.stateful_layout(62, 3, 4)  # 5 batches of 3 rows, 2 steps dropped
+    assert np.array_equal(data.stateful_placed(layout), layout)
+    assert np.array_equal(data.stateful_placed(layout, np.arange(15)), layout)
+    order = np.random.default_rng(0).permutation(15)
+    placed = data.stateful_placed(layout, order)
+    for k in range(5):
+        for i in range(3):
+            # row i of batch k holds sample order[k*3 + i]: sample s is chunk s // 3 of stream s % 3
+            sample = order[k * 3 + i]
+            assert placed[k, i].tolist() == layout[sample // 3, sample % 3].tolist()
+    assert data.stateful_dropped(62, 3, 4, layout) == data.stateful_dropped(62, 3, 4) == 2

@@ -13,6 +13,8 @@ import pytest
 
 from course import environment
 
+pytestmark = pytest.mark.keras
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course import data, shapes, training
-from course.exercises import (
+from course.lessons.exercises import (
     PLACEHOLDER_HINT,
     Result,
     lesson_00,
@@ -17,6 +17,8 @@ from course.exercises import (
     lesson_03,
     lesson_04,
 )
+
+pytestmark = pytest.mark.keras
 
 ODD_INPUTS = [None, "model", 3, 2.5, [], {}, np.zeros(0), object()]
 

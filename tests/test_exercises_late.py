@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from course import data, models, shapes
-from course.exercises import PLACEHOLDER_HINT, Result, lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
-from course.stateful import SEED_STACK
+from course.experiments.stateful import SEED_STACK
+from course.lessons.exercises import PLACEHOLDER_HINT, Result, lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
 
 pytestmark = pytest.mark.keras
 

@@ -8,8 +8,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from course import data, forecasting
-from course.forecasting import Scores
+from course import data
+from course.experiments import forecasting
+from course.experiments.forecasting import Scores
+
+pytestmark = pytest.mark.keras
 
 
 def test_time_split_keeps_the_latest_windows_for_validation():
@@ -69,7 +72,6 @@ def run_fresh(code: str) -> str:
     return result.stdout
 
 
-@pytest.mark.keras
 def test_exported_forecast_runs_standalone_and_validates_on_the_future():
     code = forecasting.forecast_code(window=10, horizon=1, length=300, validation_fraction=0.2, epochs=2)
     assert "from course" not in code and "import course" not in code
@@ -87,7 +89,6 @@ def test_exported_forecast_runs_standalone_and_validates_on_the_future():
     assert model_mse > 0 and naive_mse > 0
 
 
-@pytest.mark.keras
 def test_exported_forecast_windows_are_the_courses_windows():
     namespace = {}
     exec(forecasting.forecast_code(epochs=1), namespace)  # noqa: S102 - the course's own code
@@ -96,24 +97,23 @@ def test_exported_forecast_windows_are_the_courses_windows():
     assert np.array_equal(namespace["x_train"], X[:230])
 
 
-@pytest.mark.keras
 def test_lesson_07_held_out_comparison_says_what_the_lesson_says():
     """Lesson 07 trains on the first 1,800 steps of a slow noisy sine and scores on the last 600:
     both LSTMs beat the last value clearly, and the noise floor is measured on those targets."""
-    from course import training
+    from course.experiments import stateful
 
     steps = np.arange(2400, dtype="float32")
     clean = np.sin(2 * np.pi * steps / 400).astype("float32")
     series = (clean + 0.5 * np.random.default_rng(0).normal(size=steps.shape)).astype("float32")
     train_part, test_part = series[:1800], series[1800:]
-    X_test, y_test = training.stateful_samples(test_part, batch_size=8, timesteps=5)
-    _, clean_test = training.stateful_samples(clean[1800:], batch_size=8, timesteps=5)
+    X_test, y_test = stateful.stateful_samples(test_part, batch_size=8, timesteps=5)
+    _, clean_test = stateful.stateful_samples(clean[1800:], batch_size=8, timesteps=5)
     assert X_test.shape == (112, 5, 1)
-    stateful_fit = training.fit_stateful(train_part, batch_size=8, timesteps=5, units=8, epochs=10, seed=0)
-    stateless_fit = training.fit_windows(
+    stateful_fit = stateful.fit_stateful(train_part, batch_size=8, timesteps=5, units=8, epochs=10, seed=0)
+    stateless_fit = forecasting.fit_windows(
         *data.make_windows(train_part, window=5), batch_size=32, units=8, epochs=10, seed=0
     )
-    training.reset_stateful(stateful_fit["model"])
+    stateful.reset_stateful(stateful_fit["model"])
     scores = Scores(
         {
             "stateful LSTM": forecasting.squared_errors(

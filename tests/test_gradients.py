@@ -4,7 +4,7 @@ pass and optimizer, and the verdicts the lesson prints."""
 import numpy as np
 import pytest
 
-from course import gradients
+from course.experiments import gradients
 from course.models import ModelSpec, build
 
 pytestmark = pytest.mark.keras

@@ -47,6 +47,8 @@ from browser_support import (
 
 from course.lessons import ready_lessons
 
+pytestmark = pytest.mark.browser
+
 LESSONS = ready_lessons()
 SCREENSHOT_DIR = REPO_ROOT / "screenshots"  # where a failed journey leaves its last picture
 
@@ -107,7 +109,6 @@ def report(journey: Journey) -> None:
         print(f"the cgroup's highest charge (page cache included): {journey.lab.cgroup.max_usage() / MB:.0f} MB")
 
 
-@pytest.mark.browser
 def test_learner_journey_through_every_lesson(browser, lab):
     assert len(LESSONS) >= 3, "the journey needs at least three lessons for a kernel to be stopped"
     context = browser.new_context(viewport=VIEWPORT)

@@ -6,7 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from course import data, models, shapes, training
+from course import data, models, recurrent, shapes, training
+from course.experiments import generalisation, gradients, stateful, unit_timing
 from course.models import ModelSpec
 
 pytestmark = pytest.mark.keras
@@ -145,6 +146,24 @@ def test_exported_code_builds_the_same_model(spec):
     assert [layer.name for layer in exported.layers] == [layer.name for layer in built.layers]
 
 
+@pytest.mark.parametrize(
+    "learning_rate, loss",
+    [(0.05, "'mse'"), (0.1 * 7 / 32, "keras.losses.BinaryCrossentropy(from_logits=True)")],
+)
+def test_exported_training_code_trains_as_asked(learning_rate, loss):
+    X, y = data.example_table(30, 3)
+    code = models.to_code(ModelSpec()) + models.fit_code(
+        learning_rate, loss, "x, y", 8, 2, "x has shape (30, 3)", shuffle=False, verbose=0
+    )
+    assert "# x has shape (30, 3)\nmodel.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)\n" in code
+    assert all(len(line) <= models.CODE_WIDTH for line in code.splitlines())
+    namespace = {"x": X, "y": (y > 0).astype("float32")}
+    exec(code, namespace)
+    optimizer = namespace["model"].optimizer
+    assert int(optimizer.iterations.numpy()) == 2 * shapes.iterations_per_epoch(30, 8)
+    assert float(optimizer.learning_rate.numpy()) == pytest.approx(learning_rate, rel=1e-6)
+
+
 def test_legacy_batch_input_shape_is_rejected_by_keras_3():
     spec = ModelSpec(layer="LSTM", features=16, units=32, timesteps=8, batch_size=32, stateful=True)
     with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
@@ -222,7 +241,7 @@ def moons_split():
 
 @pytest.mark.parametrize("batch_size", [1, 7, 32, 100])  # 7 and 32 do not divide the 100 training rows
 def test_weight_updates_equal_epochs_times_iterations(moons_split, batch_size):
-    curve = training.train_curve(moons_split, batch_size, learning_rate=0.1, epochs=2, seed=0)
+    curve = generalisation.train_curve(moons_split, batch_size, learning_rate=0.1, epochs=2, seed=0)
     per_epoch = shapes.iterations_per_epoch(len(moons_split[0]), batch_size)
     assert curve.updates == [per_epoch, 2 * per_epoch]
     assert curve.epochs_done == 2 and curve.stopped is None
@@ -232,18 +251,20 @@ def test_weight_updates_equal_epochs_times_iterations(moons_split, batch_size):
 
 def test_a_batch_larger_than_the_training_rows_is_explained(moons_split):
     with pytest.raises(ValueError, match="whole training set"):
-        training.train_curve(moons_split, 101, epochs=1)
+        generalisation.train_curve(moons_split, 101, epochs=1)
 
 
 def test_stopping_keeps_what_was_done(moons_split):
     calls = []
-    curve = training.train_curve(moons_split, 1, epochs=5, should_stop=lambda: len(calls) > 0, on_epoch=calls.append)
+    curve = generalisation.train_curve(
+        moons_split, 1, epochs=5, should_stop=lambda: len(calls) > 0, on_epoch=calls.append
+    )
     assert curve.stopped == "stopped" and curve.epochs_done == 1
     assert curve.updates == [len(moons_split[0])]
 
 
 def test_time_cap_stops_a_run(moons_split):
-    curve = training.train_curve(moons_split, 1, epochs=50, time_cap=0.3)
+    curve = generalisation.train_curve(moons_split, 1, epochs=50, time_cap=0.3)
     assert curve.stopped == "time cap" and curve.epochs_done < 50
 
 
@@ -251,19 +272,19 @@ def test_step_memory_counts_match_keras(keras):
     widths, batch = [2, 32, 32, 1], 16
     model = models.build(ModelSpec(features=2, units=32, n_layers=2, batch_size=batch))
     memory = shapes.step_memory(widths, batch)
-    assert memory["params"] == model.count_params() == training.classifier(2).count_params()
+    assert memory["params"] == model.count_params() == generalisation.classifier(2).count_params()
     outputs = [model.inputs[0]] + [layer.output for layer in model.layers]
     assert memory["activation_values"] == sum(int(np.prod(t.shape)) for t in outputs)
 
 
 def test_gap_statement_reads_the_spread():
-    small = training.GapSummary(8, [0.10, 0.12, 0.11], [0.5, 0.5, 0.5])
-    large = training.GapSummary(512, [0.30, 0.31, 0.29], [0.6, 0.6, 0.6])
-    assert "batch 512 generalised worse" in training.gap_statement(small, large)
-    close = training.GapSummary(512, [0.10, 0.13, 0.09], [0.6, 0.6, 0.6])
-    assert "does not show" in training.gap_statement(small, close)
-    single = training.GapSummary(512, [0.3], [0.6])
-    assert "one seed" in training.gap_statement(training.GapSummary(8, [0.1], [0.5]), single)
+    small = generalisation.GapSummary(8, [0.10, 0.12, 0.11], [0.5, 0.5, 0.5])
+    large = generalisation.GapSummary(512, [0.30, 0.31, 0.29], [0.6, 0.6, 0.6])
+    assert "batch 512 generalised worse" in generalisation.gap_statement(small, large)
+    close = generalisation.GapSummary(512, [0.10, 0.13, 0.09], [0.6, 0.6, 0.6])
+    assert "does not show" in generalisation.gap_statement(small, close)
+    single = generalisation.GapSummary(512, [0.3], [0.6])
+    assert "one seed" in generalisation.gap_statement(generalisation.GapSummary(8, [0.1], [0.5]), single)
 
 
 # Lesson 05: windows against Keras 3's timeseries_dataset_from_array.
@@ -337,7 +358,7 @@ def test_hidden_states_come_from_the_real_layer(layer, n_layers):
     spec = ModelSpec(layer=layer, features=3, units=7, timesteps=9, n_layers=n_layers)
     model = models.build(spec)
     x = np.random.default_rng(0).normal(size=(9, 3)).astype("float32")
-    states = training.hidden_states(model, x)
+    states = recurrent.hidden_states(model, x)
     assert states.shape == (9, 7)
     own = np.asarray(model.get_layer("hidden_1")(x[None]))[0]
     last = own[-1] if own.ndim == 2 else own  # a stacked first layer already returns every step
@@ -347,13 +368,13 @@ def test_hidden_states_come_from_the_real_layer(layer, n_layers):
 
 
 def test_step_seconds_is_a_real_measurement():
-    seconds = training.step_seconds(16, features=2, timesteps=5, batch_size=8, steps=3)
+    seconds = unit_timing.step_seconds(16, features=2, timesteps=5, batch_size=8, steps=3)
     assert 0 < seconds < 5
 
 
 def test_gradients_fade_along_a_long_sequence_not_with_width():
     for units in (8, 256):
-        gradient = training.gradient_through_time(units, 60)
+        gradient = gradients.gradient_through_time(units, 60)
         assert gradient.shape == (60,)
         assert gradient[0] < gradient[-1] / 10  # the first step barely reaches the output
 
@@ -366,7 +387,7 @@ from course import diagnose  # noqa: E402
 @pytest.mark.parametrize("layer", ["SimpleRNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("batch_size, timesteps, n_chunks", [(1, 3, 5), (2, 5, 4), (4, 2, 6)])
 def test_stateful_chunks_equal_the_whole_sequence(layer, batch_size, timesteps, n_chunks):
-    result = training.stateful_equivalence(
+    result = stateful.stateful_equivalence(
         layer=layer, units=5, features=2, timesteps=timesteps, n_chunks=n_chunks, batch_size=batch_size
     )
     assert result["carry_difference"] < 1e-5
@@ -375,14 +396,14 @@ def test_stateful_chunks_equal_the_whole_sequence(layer, batch_size, timesteps, 
 
 def test_stateful_samples_follow_the_layout():
     series = np.arange(41, dtype="float32")
-    X, y = training.stateful_samples(series, batch_size=2, timesteps=5)
+    X, y = stateful.stateful_samples(series, batch_size=2, timesteps=5)
     layout = data.stateful_layout(40, 2, 5)
     assert np.array_equal(X[:, :, 0], series[layout].reshape(-1, 5))
     assert np.array_equal(y[:, 0], X[:, -1, 0] + 1)  # the target is the step after each chunk
 
 
 def test_fit_stateful_resets_between_epochs():
-    result = training.fit_stateful(
+    result = stateful.fit_stateful(
         data.example_series("noisy sine", length=101), batch_size=2, timesteps=10, units=4, epochs=2
     )
     assert len(result["losses"]) == 2
@@ -442,7 +463,7 @@ def test_explains_the_missing_reset_states(keras):
     model = stateful_model(keras)
     exc = raise_from(lambda: model.reset_states())
     assert "layer.reset_state()" in diagnose.explain_error(exc)
-    assert training.reset_stateful(model) == 1
+    assert stateful.reset_stateful(model) == 1
 
 
 def test_explains_2d_input_to_an_lstm(keras):

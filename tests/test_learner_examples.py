@@ -8,8 +8,10 @@ import re
 
 import pytest
 
-from course import learner_examples as examples
 from course import shapes
+from course.experiments import learner_examples as examples
+
+pytestmark = pytest.mark.keras
 
 
 @pytest.mark.parametrize("widths, total", [(examples.SEED_000_WIDTHS, 221), (examples.SEED_002_WIDTHS, 642)])

@@ -8,6 +8,8 @@ import pytest
 
 from course.lessons import LESSONS, lesson_table_markdown, ready_lessons
 
+pytestmark = pytest.mark.pure
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 

@@ -11,6 +11,8 @@ import pytest
 
 from course import _memory
 
+pytestmark = pytest.mark.keras
+
 
 def test_each_import_is_frozen_once(monkeypatch):
     calls = []
@@ -50,7 +52,6 @@ SCANNED = (
 )
 
 
-@pytest.mark.keras
 def test_what_the_collector_looks_at_after_the_course_imports_tensorflow():
     """After ``import widgets`` and the first model, the collector's oldest generation holds a
     few tens of thousands of objects, not the hundreds of thousands TensorFlow, Keras and plotly

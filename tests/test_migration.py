@@ -2,8 +2,8 @@
 
 import pytest
 
-from course import migration
-from course.cheatsheet import KERAS2_TO_3, Migration
+from course.experiments import migration
+from course.lessons.cheatsheet import KERAS2_TO_3, Migration
 
 pytestmark = pytest.mark.keras
 

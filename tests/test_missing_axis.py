@@ -4,8 +4,12 @@ missing middle one."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from course import missing_axis, models
+from course import models
+from course.experiments import missing_axis
+
+pytestmark = pytest.mark.keras
 
 
 def build(timesteps, features):

@@ -47,7 +47,10 @@ def tensorflow_for(platform: str) -> str:
     return "tensorflow-cpu" if platform in CPU_WHEEL_PLATFORMS else "tensorflow"
 
 
-pytestmark = pytest.mark.skipif(not UV.exists(), reason="uv is a test tool: make test-env installs it")
+pytestmark = [
+    pytest.mark.platforms,
+    pytest.mark.skipif(not UV.exists(), reason="uv is a test tool: make test-env installs it"),
+]
 
 
 def compile_for(platform: str, *inputs: str, extra_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from course import models, shapes, training
-from course.quizzes import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
-from course.quizzes.spec import GENERIC_HINT, QuizSpec
+from course.lessons.quizzes import lesson_00, lesson_01, lesson_02, lesson_03, lesson_04
+from course.lessons.quizzes.spec import GENERIC_HINT, QuizSpec
 from widgets import BatchExplorer, Quiz, SequenceExplorer, ShapeExplorer, TrainingLab
+
+pytestmark = pytest.mark.widgets
 
 
 def test_a_spec_grades_a_guess_and_names_the_anticipated_mistake():
@@ -26,6 +28,12 @@ def test_the_widget_shows_the_hint_for_that_mistake():
     assert not quiz.check(9)
     assert "Not quite" in quiz.feedback.value
     assert quiz.check(4) and "Right: 4" in quiz.feedback.value
+
+
+def test_the_widget_grades_with_its_spec_and_a_failing_hint_never_breaks_the_check():
+    quiz = Quiz("How many?", lambda: 4, "because", mistakes=lambda: {}[0])
+    assert not quiz.check(3) and quiz.attempts == 1 and GENERIC_HINT in quiz.feedback.value
+    assert quiz.spec.grade(4).correct and quiz.check(4) and "Right: 4. because" in quiz.feedback.value
 
 
 # The lessons' quizzes, on live widgets: the right answer is accepted, each anticipated mistake

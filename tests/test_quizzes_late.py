@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from course import data, shapes
-from course.quizzes import lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
-from course.quizzes.spec import GENERIC_HINT
+from course.lessons.quizzes import lesson_05, lesson_06, lesson_07, lesson_08, lesson_09
+from course.lessons.quizzes.spec import GENERIC_HINT
 from widgets import Quiz, StatefulExplorer, UnitsExplorer, WindowExplorer
 
-pytestmark = pytest.mark.keras
+pytestmark = pytest.mark.widgets
 
 
 def assert_specific(spec, at_least: int = 1):

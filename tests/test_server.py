@@ -14,6 +14,8 @@ import pytest
 from course.server import bundle, settings
 from course.server.kernels import KernelLimit, KernelState, async_client, kernels_to_stop, retire_code
 
+pytestmark = pytest.mark.widgets
+
 
 def state(kernel_id, minute, execution_state="idle"):
     return KernelState(kernel_id, f"2026-11-29T10:{minute:02d}:00Z", execution_state)
@@ -57,7 +59,6 @@ def test_the_retire_code_imports_nothing_new():
 # In real kernels
 
 
-@pytest.mark.widgets
 def test_the_limit_retires_and_stops_the_oldest_kernel(tmp_path):
     """Three real kernels under a limit of two: the oldest first shows the banner on its course
     widgets (asked while it still runs), then it is stopped; the other two keep running."""
@@ -104,7 +105,6 @@ def test_the_limit_retires_and_stops_the_oldest_kernel(tmp_path):
     assert running == {middle, newest}
 
 
-@pytest.mark.widgets
 def test_retired_course_widgets_say_what_to_do():
     import ipywidgets as W
 
@@ -154,7 +154,6 @@ def _figure_esm(env: dict) -> str:
     return result.stdout
 
 
-@pytest.mark.widgets
 def test_figures_send_a_loader_where_the_server_serves_the_bundle():
     env = {k: v for k, v in os.environ.items() if k != bundle.BUNDLE_ENV}
     own = _figure_esm(env)
@@ -164,7 +163,6 @@ def test_figures_send_a_loader_where_the_server_serves_the_bundle():
     assert "jupyter-config-data" in loader  # the page's base URL, so it works behind a hub's prefix
 
 
-@pytest.mark.widgets
 def test_a_figure_saved_with_widget_state_stays_small():
     """What a notebook saved with its widget state keeps of each figure: a few kilobytes with the
     loader, where plotly's own figure keeps its whole 5 MB bundle."""

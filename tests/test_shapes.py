@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from course import shapes
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.mark.parametrize(
     "features, units, expected",
@@ -57,6 +59,18 @@ def test_iterations_when_the_remainder_is_dropped(n_samples, batch_size, expecte
 def test_tenth_batch_of_fifty_rows_is_rows_46_to_50():
     start, stop = shapes.batch_bounds(50, 5)[9]
     assert list(range(start + 1, stop + 1)) == [46, 47, 48, 49, 50]
+
+
+def test_last_batch_size_is_what_the_epoch_leaves_over():
+    for n_samples in range(1, 130):
+        for batch_size in range(1, 140):
+            last = shapes.last_batch_size(n_samples, batch_size)
+            rows = list(range(n_samples))
+            assert last == len([rows[i : i + batch_size] for i in range(0, n_samples, batch_size)][-1])
+            assert last == (n_samples % batch_size or batch_size if batch_size <= n_samples else n_samples)
+    assert [shapes.last_batch_size(50, b) for b in (5, 7, 64)] == [5, 1, 50]
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        shapes.last_batch_size(50, 0)
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "8", True, None])

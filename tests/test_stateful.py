@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from test_forecasting import run_fresh
 
-from course import data, models, shapes, stateful
+from course import data, models, shapes
+from course.experiments import stateful
 
 pytestmark = pytest.mark.keras
 

@@ -2,9 +2,12 @@
 
 import pytest
 
-from course import figures, shapes, unit_timing
+from course import figures, shapes
+from course.experiments import unit_timing
+from course.experiments.unit_timing import TimingBand, alignment_verdict
 from course.models import ModelSpec, build
-from course.unit_timing import TimingBand, alignment_verdict
+
+pytestmark = pytest.mark.keras
 
 
 def band(**rounds):
@@ -28,7 +31,6 @@ def test_band_reads_fastest_slowest_and_median():
     assert (b.fastest(128), b.slowest(128), b.median(128)) == (0.01, 0.03, 0.02)
 
 
-@pytest.mark.keras
 def test_work_is_the_ratio_of_the_real_layers_parameters():
     b = band(u120=[0.01], u128=[0.01])
     real = {
@@ -39,7 +41,6 @@ def test_work_is_the_ratio_of_the_real_layers_parameters():
     assert real[120] == shapes.lstm_params(8, 120)
 
 
-@pytest.mark.keras
 def test_time_units_times_every_size_in_every_round():
     b = unit_timing.time_units(unit_counts=(4, 8), rounds=3, steps=2, timesteps=5, batch_size=8)
     assert set(b.rounds) == {4, 8}

@@ -5,6 +5,7 @@ import copy
 import html
 import json
 import re
+import subprocess
 import sys
 
 import ipywidgets as W
@@ -16,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import widgets
-from course import data, figures, models, shapes, training
+from course import data, figures, models, shapes
 from course import diagnose as doctor
-from course.throughput import BATCH_SIZES
+from course.experiments.throughput import BATCH_SIZES
+from course.recurrent import hidden_states, recurrent_states
 from widgets import (
     BatchExplorer,
     ErrorGallery,
@@ -676,7 +678,7 @@ def test_every_units_control_drives_model_and_figures(name, value):
 def test_units_explorer_states_are_the_real_layers(layer, n_layers):
     explorer = UnitsExplorer(layer=layer, features=3, units=37, timesteps=12, n_layers=n_layers)
     x = demo_sequence(12, 3)
-    np.testing.assert_allclose(explorer.states, training.hidden_states(explorer.model, x), atol=1e-5)
+    np.testing.assert_allclose(explorer.states, hidden_states(explorer.model, x), atol=1e-5)
     own = np.asarray(explorer.model.get_layer("hidden_1")(x[None]))[0]  # the layer's own call
     np.testing.assert_allclose(explorer.states[-1] if own.ndim == 1 else explorer.states, own, atol=1e-5)
 
@@ -694,14 +696,14 @@ def test_recurrent_states_follow_keras_beyond_the_defaults(keras, layer, options
     recurrent = getattr(keras.layers, layer)(6, return_sequences=True, **options)
     x = np.random.default_rng(1).normal(size=(7, 2)).astype("float32")
     own = np.asarray(recurrent(x[None]))[0]  # builds the layer, then runs it
-    np.testing.assert_allclose(training.recurrent_states(recurrent, x), own, atol=1e-5)
+    np.testing.assert_allclose(recurrent_states(recurrent, x), own, atol=1e-5)
 
 
 def test_recurrent_states_refuse_what_they_do_not_reproduce(keras):
     recurrent = keras.layers.SimpleRNN(3, activation="elu")
     recurrent.build((None, 4, 2))
     with pytest.raises(ValueError, match="hidden_states"):
-        training.recurrent_states(recurrent, np.zeros((4, 2)))
+        recurrent_states(recurrent, np.zeros((4, 2)))
 
 
 @pytest.mark.parametrize("layer", ["SimpleRNN", "GRU"])
@@ -1437,3 +1439,12 @@ def test_a_pause_after_a_doctor_slider_move_builds_the_models_either_side(monkey
 
     asyncio.run(moves())
     assert len(doctor_widget._models) <= doctor_widget.MODELS_KEPT
+
+
+def test_importing_the_widgets_does_not_load_tensorflow():
+    """A notebook that only shows a widget's controls has not paid for TensorFlow yet: it loads when
+    a widget first builds its model."""
+    code = "import widgets, sys; print(','.join(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert result.stdout.strip() == "", f"importing widgets loaded {result.stdout.strip()}"

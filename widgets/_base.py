@@ -123,19 +123,21 @@ class CourseWidget(W.VBox):
         if self._model is not None:
             self._models.move_to_end(spec)
 
-    def draw(self, target: go.FigureWidget, build, *args) -> None:
-        """Refresh ``target`` with ``build(*args)``, unless it already shows what these
+    def draw(self, target: go.FigureWidget, build, *args, **derived) -> None:
+        """Refresh ``target`` with ``build(*args, **derived)``, unless it already shows what these
         arguments draw (then neither the figure is built nor anything sent). ``args`` are plain
-        settings that compare with ``==`` (numbers, text, lists, a ModelSpec); a figure drawn
-        from arrays goes through :func:`refresh_figure` directly."""
+        settings that compare with ``==`` (numbers, text, lists, a ModelSpec); ``derived`` are
+        what the widget has already computed from them (an array, say), handed on so that
+        ``build`` does not compute them again, and never compared. A figure drawn from arrays
+        that are not computed from its settings goes through :func:`refresh_figure` directly."""
         drawn = (build, args)
         if self._drawn.get(id(target)) != drawn:
-            refresh_figure(target, self._built(drawn))
+            refresh_figure(target, self._built(drawn, derived))
             self._drawn[id(target)] = drawn
 
-    def _built(self, drawn: tuple) -> go.Figure:
-        """The figure ``build(*args)`` makes, built again only when it is not among the last
-        ``FIGURES_KEPT`` drawn (a slider moved back draws a figure it drew a moment ago, and
+    def _built(self, drawn: tuple, derived: dict) -> go.Figure:
+        """The figure ``build(*args, **derived)`` makes, built again only when it is not among the
+        last ``FIGURES_KEPT`` drawn (a slider moved back draws a figure it drew a moment ago, and
         building one is most of a move's time in Python). Arguments may be lists: kept in a
         list, compared with ``==``."""
         for index, (key, figure) in enumerate(self._figures):
@@ -143,7 +145,7 @@ class CourseWidget(W.VBox):
                 self._figures.append(self._figures.pop(index))
                 return figure
         build, args = drawn
-        figure = build(*args)
+        figure = build(*args, **derived)
         self._figures.append((drawn, figure))
         del self._figures[: -self.FIGURES_KEPT]
         return figure

@@ -62,7 +62,7 @@ class BatchExplorer(CourseWidget):
 
     def _update(self):
         refresh_figure(self.figure, figures.epoch_timeline(self.order(), self.batch_size))
-        last = self.n_samples - (self.iterations - 1) * self.batch_size
+        last = shapes.last_batch_size(self.n_samples, self.batch_size)
         words = [
             f"<b>{self.n_samples}</b> rows in batches of <b>{self.batch_size}</b>: "
             f"<b>{self.iterations}</b> iteration{'s' if self.iterations != 1 else ''} (weight updates) per epoch, "
@@ -108,9 +108,16 @@ class BatchExplorer(CourseWidget):
     def code(self) -> str:
         """Keras 3 code that trains the same way."""
         spec = models.ModelSpec(features=self.features, units=training.DEFAULT_UNITS)
-        return models.to_code(spec) + (
-            f"\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate={self.learning_rate}), loss='mse')\n"
-            f"# x has shape ({self.n_samples}, {self.features}), y has shape ({self.n_samples}, 1)\n"
-            f"model.fit(x, y, batch_size={self.batch_size}, epochs={self.epochs}, shuffle={self.shuffle})\n"
-            f"# {self.iterations} iterations per epoch, {self.iterations * self.epochs} weight updates\n"
+        return (
+            models.to_code(spec)
+            + models.fit_code(
+                self.learning_rate,
+                "'mse'",
+                "x, y",
+                self.batch_size,
+                self.epochs,
+                f"x has shape ({self.n_samples}, {self.features}), y has shape ({self.n_samples}, 1)",
+                shuffle=self.shuffle,
+            )
+            + f"# {self.iterations} iterations per epoch, {self.iterations * self.epochs} weight updates\n"
         )

@@ -8,14 +8,10 @@ from collections.abc import Callable
 import ipywidgets as W
 import traitlets
 
-from course.quizzes import lesson_01, lesson_02
-from course.quizzes.spec import GENERIC_HINT, QuizSpec
+from course.lessons.quizzes import lesson_01, lesson_02
+from course.lessons.quizzes.spec import QuizSpec
 from widgets._base import show_message
 from widgets._lifecycle import register
-
-
-def _value(item):
-    return item() if callable(item) else item
 
 
 class Quiz(W.VBox):
@@ -27,7 +23,7 @@ class Quiz(W.VBox):
     the answer. With ``options`` the learner picks one; otherwise they type a whole number.
     ``mistakes`` (a dict, or a function returning one, read at every check) maps the wrong answers a
     learner is likely to give to a hint aimed at each; other wrong answers get a generic nudge.
-    Lessons build quizzes from a ``course.quizzes`` spec with :meth:`from_spec`.
+    Lessons build quizzes from a ``course.lessons.quizzes`` spec with :meth:`from_spec`.
     """
 
     guess = traitlets.Any(None, help="the learner's current prediction")
@@ -38,8 +34,9 @@ class Quiz(W.VBox):
     def __init__(self, question, answer: Callable, explanation=None, options=None, mistakes=None, **kwargs):
         super().__init__(**kwargs)
         register(self)
-        self._question, self._answer, self._explanation, self.options = question, answer, explanation, options
-        self._mistakes = mistakes
+        self.options = options
+        # what to ask, the answer and the hints: the spec grades every guess, the widget shows it
+        self.spec = QuizSpec(question, answer, explanation, tuple(options) if options else None, mistakes)
         self.prompt = W.HTML()
         if options:
             self.entry = W.RadioButtons(options=list(options), value=None, layout=W.Layout(width="auto"))
@@ -58,17 +55,9 @@ class Quiz(W.VBox):
 
     @classmethod
     def from_spec(cls, spec: QuizSpec, **kwargs) -> Quiz:
-        """The quiz a ``course.quizzes`` function describes."""
+        """The quiz a ``course.lessons.quizzes`` function describes."""
         options = list(spec.options) if spec.options else None
         return cls(spec.question, spec.answer, spec.explanation, options=options, mistakes=spec.mistakes, **kwargs)
-
-    def hint(self, guess) -> str:
-        """What to say to a wrong ``guess``: the hint aimed at that mistake, if anticipated."""
-        try:
-            found = dict(_value(self._mistakes) or {})
-        except Exception:  # noqa: BLE001 - a hint must never break the check
-            found = {}
-        return found.get(guess, GENERIC_HINT)
 
     def _typed(self, change):
         text = change["new"]
@@ -83,16 +72,14 @@ class Quiz(W.VBox):
                 show_message(self.feedback, f"{text!r} is not a whole number: type digits only.", "info")
 
     def _show_question(self):
-        self.prompt.value = f"<b>Predict:</b> {html.escape(str(_value(self._question)))}"
+        self.prompt.value = f"<b>Predict:</b> {html.escape(self.spec.ask())}"
 
     def answer(self):
         """The true answer, computed now from the live model or run."""
-        return self._answer()
+        return self.spec.answer()
 
-    def _explain(self, answer) -> str:
-        if self._explanation is None:
-            return ""
-        return self._explanation(answer) if callable(self._explanation) else str(self._explanation)
+    def _cannot_answer(self, exc: Exception) -> None:
+        show_message(self.feedback, f"The answer cannot be computed for this setting: {exc}", "problem")
 
     def check(self, guess=None) -> bool:
         """Grade ``guess`` (or the one typed in) against the live answer."""
@@ -103,16 +90,16 @@ class Quiz(W.VBox):
             show_message(self.feedback, "Make a prediction first, then check it.", "info")
             return False
         try:
-            truth = self.answer()
+            verdict = self.spec.grade(self.guess)
         except Exception as exc:  # noqa: BLE001 - explained, never a traceback
-            show_message(self.feedback, f"The answer cannot be computed for this setting: {exc}", "problem")
+            self._cannot_answer(exc)
             return False
         self.attempts += 1
-        self.correct = self.guess == truth
+        self.correct = verdict.correct
         if self.correct:
-            show_message(self.feedback, f"Right: {truth}. {self._explain(truth)}", "ok")
+            show_message(self.feedback, f"Right: {verdict.answer}. {self.spec.explain(verdict.answer)}", "ok")
         else:
-            show_message(self.feedback, self.hint(self.guess), "problem")
+            show_message(self.feedback, verdict.hint, "problem")
         return self.correct
 
     def reveal(self):
@@ -120,11 +107,11 @@ class Quiz(W.VBox):
         self._show_question()
         try:
             truth = self.answer()
-        except Exception as exc:  # noqa: BLE001
-            show_message(self.feedback, f"The answer cannot be computed for this setting: {exc}", "problem")
+        except Exception as exc:  # noqa: BLE001 - explained, never a traceback
+            self._cannot_answer(exc)
             return None
         self.revealed = True
-        show_message(self.feedback, f"Answer: {truth}. {self._explain(truth)}", "info")
+        show_message(self.feedback, f"Answer: {truth}. {self.spec.explain(truth)}", "info")
         return truth
 
     # Questions every lesson can ask of a live widget.

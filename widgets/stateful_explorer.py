@@ -6,7 +6,8 @@ import ipywidgets as W
 import numpy as np
 import traitlets
 
-from course import data, figures, models, shapes, stateful
+from course import data, figures, models, shapes
+from course.experiments import stateful
 from widgets._base import CourseWidget
 
 
@@ -57,21 +58,31 @@ class StatefulExplorer(CourseWidget):
             stateful=True,
         )
 
-    def order(self):
-        """The order the samples reach the model: as laid out, or shuffled."""
-        n = data.stateful_layout(self.n_steps, self.batch_size, self.timesteps).shape[0] * self.batch_size
+    def order(self, layout=None):
+        """The order the samples reach the model: as laid out, or shuffled (``layout``: the
+        series laid out at the current settings, where it is at hand)."""
+        if layout is None:
+            layout = data.stateful_layout(self.n_steps, self.batch_size, self.timesteps)
+        n = layout.shape[0] * self.batch_size
         return np.random.default_rng(self.seed).permutation(n) if self.shuffle else np.arange(n)
 
     def _update(self):
         self.advice.value = self._divisibility_advice()
-        layout = data.stateful_layout(self.n_steps, self.batch_size, self.timesteps)
+        layout = data.stateful_layout(self.n_steps, self.batch_size, self.timesteps)  # once per move
         spec = self.current_spec()
         self.rebuild(spec)
-        order = self.order()
-        self.draw(self.figure, figures.conveyor_belt, self.n_steps, self.batch_size, self.timesteps, tuple(order))
-        placed = layout.reshape(-1, self.timesteps)[order].reshape(layout.shape)
-        self.continuous = figures.stateful_continuity(placed)
-        dropped = data.stateful_dropped(self.n_steps, self.batch_size, self.timesteps)
+        order = self.order(layout)
+        self.draw(
+            self.figure,
+            figures.conveyor_belt,
+            self.n_steps,
+            self.batch_size,
+            self.timesteps,
+            tuple(order),
+            layout=layout,
+        )
+        self.continuous = figures.stateful_continuity(data.stateful_placed(layout, order))
+        dropped = data.stateful_dropped(self.n_steps, self.batch_size, self.timesteps, layout)
         self.summary.value = (
             f"{self.n_steps} steps → <b>{self.batch_size}</b> streams of {layout.shape[0] * self.timesteps} steps → "
             f"<b>{layout.shape[0]}</b> batches of shape <code>{(self.batch_size, self.timesteps, 1)}</code>; "
@@ -89,14 +100,14 @@ class StatefulExplorer(CourseWidget):
         sequences = self.n_steps // self.timesteps
         if sequences == 0:
             return ""
-        rest = sequences % self.batch_size
-        if rest == 0:
+        last = shapes.last_batch_size(sequences, self.batch_size)
+        if last == self.batch_size:
             return f"Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} would divide them evenly."
         divisors = shapes.divisors(sequences, up_to=16)
         return (
             f"⚠️ Cut naively into {sequences} sequences of {self.timesteps} steps, batches of {self.batch_size} leave a last batch of "
-            f'{rest}: a stateful model fails there mid-epoch ("Incompatible shapes: [{rest},…] vs. [{self.batch_size},…]"). '
-            f"Fix: keep {sequences - rest} sequences (drop {rest}), or use a batch size that divides {sequences}: {', '.join(map(str, divisors))}. "
+            f'{last}: a stateful model fails there mid-epoch ("Incompatible shapes: [{last},…] vs. [{self.batch_size},…]"). '
+            f"Fix: keep {sequences - last} sequences (drop {last}), or use a batch size that divides {sequences}: {', '.join(map(str, divisors))}. "
             "The streams layout above drops the leftover steps for you."
         )
 

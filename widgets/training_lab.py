@@ -8,8 +8,9 @@ import time
 import ipywidgets as W
 import traitlets
 
-from course import data, figures, models, shapes, training
-from course.throughput import BATCH_SIZES, time_training_steps
+from course import data, figures, models, shapes
+from course.experiments import generalisation
+from course.experiments.throughput import BATCH_SIZES, time_training_steps
 from widgets._base import CourseWidget, show_message
 from widgets._figure import CourseFigure, refresh_figure
 
@@ -184,7 +185,7 @@ class TrainingLab(CourseWidget):
                 if key not in self.results:
                     if self._stop:
                         return curves
-                    curve = training.train_curve(
+                    curve = generalisation.train_curve(
                         self.split,
                         batch_size,
                         key[2],
@@ -228,7 +229,7 @@ class TrainingLab(CourseWidget):
 
     def throughput(self, batch_sizes=BATCH_SIZES, background: bool = False):
         """Time single training steps at each batch size on this machine, on a network wide enough
-        for its arithmetic to dominate (``course.throughput``); draw rows per second with the
+        for its arithmetic to dominate (``course.experiments.throughput``); draw rows per second with the
         band over rounds. Returns the timings."""
         sizes = tuple(sorted(set(batch_sizes)))
 
@@ -251,11 +252,11 @@ class TrainingLab(CourseWidget):
 
         def job(tick):
             curves = [c for c in self._curves((small, large), seeds, tick) if not c.stopped]
-            summaries = training.gap_summaries(curves)
+            summaries = generalisation.gap_summaries(curves)
             if summaries:
                 refresh_figure(self.gap_figure, figures.gap_plot(summaries))
             if len(summaries) == 2:
-                self.statement.value = f"<p>{training.gap_statement(*summaries)}</p>"
+                self.statement.value = f"<p>{generalisation.gap_statement(*summaries)}</p>"
             return summaries, self.statement.value
 
         return self._run("comparing the gap over seeds", 2 * len(seeds) * self.epochs, job, background)
@@ -320,9 +321,12 @@ class TrainingLab(CourseWidget):
     def code(self) -> str:
         """Keras 3 code for one run at the current settings."""
         spec = models.ModelSpec(features=self.widths[0], units=self.units, n_layers=self.n_layers)
-        return models.to_code(spec) + (
-            f"\nmodel.compile(optimizer=keras.optimizers.SGD(learning_rate={self.rate_for(self.batch_size):g}),\n"
-            "              loss=keras.losses.BinaryCrossentropy(from_logits=True))\n"
-            f"# x_train has shape ({self.n_train}, {self.widths[0]}); one update per batch of {self.batch_size} rows\n"
-            f"model.fit(x_train, y_train, batch_size={self.batch_size}, epochs={self.epochs}, validation_data=(x_val, y_val))\n"
+        return models.to_code(spec) + models.fit_code(
+            self.rate_for(self.batch_size),
+            "keras.losses.BinaryCrossentropy(from_logits=True)",
+            "x_train, y_train",
+            self.batch_size,
+            self.epochs,
+            f"x_train has shape ({self.n_train}, {self.widths[0]}); one update per batch of {self.batch_size} rows",
+            validation_data="(x_val, y_val)",
         )

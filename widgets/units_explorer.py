@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 import traitlets
 
-from course import figures, models, shapes, training
+from course import figures, models, recurrent, shapes
 from widgets._base import CourseWidget, layer_table_html
 from widgets._figure import CourseFigure, refresh_figure
 
@@ -65,8 +65,8 @@ class UnitsExplorer(CourseWidget):
     def _update(self):
         spec = self.current_spec()
         self.rebuild(spec)
-        self.weights = training.initial_weights(self.layer, self.features, self.units)
-        self.states = training.run_recurrent(self.layer, self.weights, demo_sequence(self.timesteps, self.features))
+        self.weights = recurrent.initial_weights(self.layer, self.features, self.units)
+        self.states = recurrent.run_recurrent(self.layer, self.weights, demo_sequence(self.timesteps, self.features))
         refresh_figure(self.figure, figures.hidden_state_heatmap(self.states, self.layer))
         self.draw(self.matrices_figure, figures.weight_matrices, self.layer, self.features, self.units)
         self.breakdown.value = self._breakdown_html()

@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 import traitlets
 
-from course import data, figures, shapes, training
+from course import data, figures, shapes
+from course.experiments import forecasting
 from widgets._base import CourseWidget, show_message
 from widgets._figure import CourseFigure, refresh_figure
 
@@ -108,7 +109,7 @@ class WindowExplorer(CourseWidget):
         """Train a small LSTM on the windows and plot its predictions against the targets."""
         try:
             X, y = self.windows()
-            fit = training.fit_windows(X, y, self.batch_size, epochs=epochs)
+            fit = forecasting.fit_windows(X, y, self.batch_size, epochs=epochs)
         except ValueError as exc:
             show_message(self.message, f"Training did not run: {exc}", "problem")
             return None

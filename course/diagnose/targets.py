@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
+from typing import NamedTuple
 
 from . import layers
 from .fixes import Fix
@@ -20,6 +22,7 @@ from .inputs import shape_words
 _SPARSE = ("sparse_categorical",)
 _CATEGORICAL = ("categorical_crossentropy", "categorical_focal", "categorical_hinge")
 _BINARY = ("binary_crossentropy", "binary_focal")
+_MISMATCH = "targets do not match the output"  # the mistake named where no other rule applies
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,34 @@ def _sequence_head(model) -> str:
     return "end the per-step part with `keras.layers.GlobalAveragePooling1D()` (or Flatten) before the head, so there is one output per sequence"
 
 
+class _Reading:
+    """What every step of :func:`check` reads: the shapes per batch (``target``, ``output``) and
+    per sample (batch axis left out: ``t`` the targets', ``o`` the output's, ``at`` and ``ao`` the
+    same aligned as Keras aligns them before a loss), the loss, and the model's end."""
+
+    def __init__(self, model, loss: str, target: tuple, output: tuple, words: str):
+        self.model, self.loss, self.family, self.words = model, loss, _family(loss), words
+        self.target, self.output = target, output
+        self.t, self.o = tuple(target[1:]), tuple(output[1:])
+        self.at, self.ao = _keras_aligned(self.t, self.o)
+        self.units = self.o[-1] if self.o else 1
+        self.per_step_out = len(self.o) >= 2 and layers.last_recurrent(model) is not None
+        last = layers.last_layer(model)
+        self.last_kind = layers.kind(last) if last is not None else ""
+
+
+class _Finding(NamedTuple):
+    """What one step finds: the ``mistake`` ('' when the targets are right), its ``problem`` in
+    words and the ``fixes``."""
+
+    mistake: str = ""
+    problem: str = ""
+    fixes: tuple = ()
+
+
+_FINE = _Finding()
+
+
 def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) -> TargetCheck:
     """The targets of per-batch shape ``target`` (samples first) against ``model`` run on
     batches of ``batch_shape``."""
@@ -133,246 +164,371 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
     o, t = tuple(output[1:]), tuple(target[1:])
     words = f"the model outputs {shape_words(output)} per batch and the targets are {shape_words((None, *t))}"
     if samples is not None and target[0] != samples:
-        return TargetCheck(
-            False,
-            f"The data has {samples} samples and the targets {target[0]}: Keras needs one target per sample "
-            '("Data cardinality is ambiguous").',
-            "sample counts differ",
-            (
-                Fix(
-                    "targets",
-                    "Give one target per sample: check how x and y were cut (the same windows, the same split).",
-                    "",
-                    None,
-                ),
-            ),
-            output,
-            name,
-        )
+        return _sample_counts_differ(samples, target, output, name)
     if not name:
-        same = _keras_aligned(t, o)
-        ok = same[0] == same[1]
-        return TargetCheck(
-            ok,
-            "" if ok else f"The model is not compiled yet, and {words}: they will not match.",
-            "" if ok else "targets do not match the output",
-            () if ok else (Fix("model", f"Compile the model, and make its output match the targets: {words}."),),
-            output,
-            name,
-        )
+        return _not_compiled(t, o, words, output)
     runs = _loss_runs(model, t, o)
-    family = _family(name)
-    last = layers.last_layer(model)
-    last_kind = layers.kind(last) if last is not None else ""
-    units = o[-1] if o else 1
-    per_step_out = len(o) >= 2 and layers.last_recurrent(model) is not None
-    mistake, problem, fixes = "", "", []
+    reading = _Reading(model, name, target, output, words)
+    findings = (step(reading) for step in _STEPS[reading.family])  # in order; the first that applies decides
+    return _verdict(runs, reading, next(found for found in findings if found is not None))
 
-    if family == "sparse":
-        wanted = (o[:-1], o[:-1] + (1,))
-        if t in wanted:
-            if units == 1:
-                mistake = "one unit for classes"
-                problem = (
-                    "The loss is sparse categorical cross-entropy, which reads one probability per class, and the last layer "
-                    "has one unit: Keras trains, but a single class has nothing to choose from."
-                )
-                fixes = [
-                    Fix(
-                        "model",
-                        "Give the last layer one unit per class with softmax, e.g. `Dense(n_classes, activation='softmax')`; "
-                        "for two classes with one sigmoid unit use `loss='binary_crossentropy'` instead.",
-                    )
-                ]
-        elif len(t) == len(o) and t[-1:] == o[-1:] and units > 1 and t[:-1] == o[:-1]:
-            mistake = "one-hot targets with a sparse loss"
-            problem = (
-                f"The targets are one-hot ({t[-1]} columns, one per class) but the loss is `sparse_categorical_crossentropy`, "
-                "which reads one class number per sample."
-            )
-            fixes = [
-                Fix(
-                    "loss",
-                    "Compile with `loss='categorical_crossentropy'`, the loss for one-hot targets.",
-                    "model.compile(optimizer=model.optimizer or 'adam', loss='categorical_crossentropy')",
-                ),
-                Fix(
-                    "targets",
-                    "Turn the targets back into class numbers.",
-                    "y = y.argmax(axis=-1)",
-                    (target[0], *t[:-1]),
-                ),
-            ]
-        elif per_step_out and t in ((), (1,)):
-            mistake = "per-step outputs, one label per sequence"
-            advice = _sequence_head(model)
-            problem = f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one label per sequence."
-            fixes = [Fix("model", f"Rebuild the model and {advice}.")]
-        elif len(o) == 1 and len(t) >= 1 and t not in ((1,),):
-            mistake = "one output per sequence, a label per step"
-            problem = f"The targets hold {shape_words(t)} labels per sample (one per step), but the model gives one prediction per sample, {shape_words(output)}."
-            fixes = [
-                Fix(
-                    "model",
-                    "If every step has its label, rebuild the model with `return_sequences=True` on its last recurrent layer "
-                    "(the Dense head then applies to every step).",
-                ),
-                Fix(
-                    "targets",
-                    "If each sequence has one label, keep one per sample (e.g. the last step's).",
-                    "y = y[:, -1]",
-                    (target[0],),
-                ),
-            ]
-        else:
-            mistake = "targets do not match the output"
-            problem = f"With `{name}`, {words}: each target must be one class number per output row."
-    elif family == "categorical":
-        if t == o:
-            pass
-        elif t in ((), (1,)) and len(o) == 1 and units > 1:
-            mistake = "integer labels with a categorical loss"
-            problem = (
-                f"The targets are class numbers (one per sample) but `{name}` reads one-hot targets, one column per class "
-                f"like the output's {units}."
-            )
-            fixes = [
-                Fix(
-                    "loss",
-                    "Compile with `loss='sparse_categorical_crossentropy'`, the loss for class numbers.",
-                    "model.compile(optimizer=model.optimizer or 'adam', loss='sparse_categorical_crossentropy')",
-                ),
-                Fix(
-                    "targets",
-                    f"One-hot the targets: `keras.utils.to_categorical(y, {units})`.",
-                    f"y = keras.utils.to_categorical(y.reshape(len(y)), {units})",
-                    (target[0], units),
-                ),
-            ]
-        elif len(o) >= 2 and len(t) == 1 and t[0] == units and per_step_out:
-            mistake = "per-step outputs, one label per sequence"
-            advice = _sequence_head(model)
-            problem = f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one one-hot label per sequence."
-            fixes = [Fix("model", f"Rebuild the model and {advice}.")]
-        elif len(o) == 1 and len(t) == 2 and t[-1] == units:
-            mistake = "one output per sequence, a label per step"
-            problem = (
-                f"The targets have a label for each of {t[0]} steps, but the model gives one prediction per sequence."
-            )
-            fixes = [
-                Fix(
-                    "model",
-                    "Rebuild the model with `return_sequences=True` on its last recurrent layer, so the head predicts every step.",
-                ),
-                Fix("targets", "Keep one label per sequence (the last step's).", "y = y[:, -1]", (target[0], units)),
-            ]
-        elif len(t) == len(o) == 1:
-            mistake = "class count differs"
-            problem = f"The targets are one-hot for {t[0]} classes but the last layer has {units} units."
-            fixes = [
-                Fix("model", f"Give the last layer one unit per class: `Dense({t[0]}, activation='softmax')`."),
-                Fix("targets", f"If there really are {units} classes, one-hot the labels with `num_classes={units}`."),
-            ]
-        else:
-            mistake = "targets do not match the output"
-            problem = f"With `{name}`, {words}; the targets must have exactly the output's shape."
-    else:  # binary and elementwise losses compare value by value (and broadcast)
-        at, ao = _keras_aligned(t, o)
-        if at == ao:
-            pass
-        elif per_step_out and len(o) == len(t) >= 2 and o[-1] == t[-1] and o[0] != t[0]:
-            mistake = "steps differ"
-            problem = (
-                f"The model gives a prediction for each of its {o[0]} input steps, and the targets have {t[0]} steps: a recurrent "
-                "layer with `return_sequences=True` gives exactly one output per input step."
-            )
-            fixes = [
-                Fix(
-                    "model",
-                    f"For {t[0]} output steps from {o[0]} input steps, use an encoder-decoder: an LSTM without "
-                    f"`return_sequences`, `keras.layers.RepeatVector({t[0]})`, an LSTM with `return_sequences=True` and a "
-                    "Dense head.",
-                ),
-                Fix("targets", f"Give one target per input step ({o[0]} steps)."),
-            ]
-        elif (
-            last_kind not in ("Dense", "TimeDistributed", "Activation", "Dropout")
-            and (at[-1:] or (1,)) != ao[-1:]
-            and (not at or at[-1:] == (1,) or len(ao) > len(at))
-        ):
-            mistake = "missing head"
-            head_units = at[-1] if at else 1
-            problem = (
-                f"The model ends with a {last_kind} layer whose output is {shape_words(output)}, and the targets are "
-                f"{shape_words((None, *t))}: there is no output layer (head) giving one prediction per target."
-            )
-            if len(o) > 1:
-                head = (
-                    "add `keras.layers.Flatten()` (or a global pooling layer) and then "
-                    f"`{_head_code(head_units, 'sigmoid' if family == 'binary' else None)}` at the end"
-                )
-            else:
-                head = f"add `{_head_code(head_units, 'sigmoid' if family == 'binary' else None)}` at the end"
-            fixes = [Fix("model", f"Rebuild the model and {head}.")]
-        elif per_step_out and len(o) > len(t):
-            mistake = "per-step outputs, one label per sequence"
-            advice = _sequence_head(model)
-            problem = (
-                f"The model gives a prediction for every timestep, {shape_words(output)}, but there is one target per sequence, "
-                f"{shape_words((None, *t))}."
-            )
-            fixes = [Fix("model", f"Rebuild the model and {advice}.")]
-        elif len(at) > len(ao) or (len(at) == len(ao) and at and at[0] != ao[0] and ao[0] == 1):
-            mistake = "one output per sequence, a label per step"
-            problem = (
-                f"The targets hold {shape_words(t)} values per sample but the model gives {shape_words(o)}: one prediction "
-                "per sequence against a target per step."
-            )
-            fixes = [
-                Fix(
-                    "model",
-                    "If every step has a target, rebuild the model with `return_sequences=True` on its last recurrent layer.",
-                ),
-                Fix(
-                    "targets",
-                    "If one value per sequence is meant, keep that one (e.g. the last step).",
-                    "y = y[:, -1]",
-                    (target[0], *t[1:]),
-                ),
-            ]
-        elif family == "binary" and at and ao == (1,) and at[-1] > 1:
-            mistake = "one-hot targets for one unit"
-            problem = f"The targets are one-hot ({at[-1]} columns) but the model ends in one unit for `{name}`."
-            fixes = [
-                Fix("targets", "Give one 0/1 label per sample.", "y = y.argmax(axis=-1)", (target[0],)),
-                Fix(
-                    "model", f"End with `Dense({at[-1]}, activation='softmax')` and `loss='categorical_crossentropy'`."
-                ),
-            ]
-        else:
-            mistake = "targets do not match the output"
-            problem = f"With `{name}`, {words}: the loss compares them value by value."
-            fixes = [
-                Fix(
-                    "model",
-                    f"Make the last layer give one value per target value (e.g. `Dense({at[-1] if at else 1})`), or reshape the targets to {shape_words((None, *o))}.",
-                )
-            ]
+
+def _sample_counts_differ(samples: int, target: tuple, output: tuple, name: str) -> TargetCheck:
+    """One target per sample: Keras refuses data and targets of different lengths."""
+    return TargetCheck(
+        False,
+        f"The data has {samples} samples and the targets {target[0]}: Keras needs one target per sample "
+        '("Data cardinality is ambiguous").',
+        "sample counts differ",
+        (
+            Fix(
+                "targets",
+                "Give one target per sample: check how x and y were cut (the same windows, the same split).",
+                "",
+                None,
+            ),
+        ),
+        output,
+        name,
+    )
+
+
+def _not_compiled(t: tuple, o: tuple, words: str, output: tuple) -> TargetCheck:
+    """No loss to ask: the shapes must agree as Keras aligns them."""
+    same = _keras_aligned(t, o)
+    ok = same[0] == same[1]
+    return TargetCheck(
+        ok,
+        "" if ok else f"The model is not compiled yet, and {words}: they will not match.",
+        "" if ok else _MISMATCH,
+        () if ok else (Fix("model", f"Compile the model, and make its output match the targets: {words}."),),
+        output,
+        "",
+    )
+
+
+def _verdict(runs: bool, r: _Reading, found: _Finding) -> TargetCheck:
+    """The check's result: the loss's own verdict (``runs``), with the mistake found, said to be
+    silent where Keras trains anyway, or Keras's refusal where no mistake was named."""
+    mistake, problem, fixes = found
     if mistake and not fixes:
-        fixes = [Fix("model", f"Make the output and the targets agree: {words}.")]
+        fixes = (Fix("model", f"Make the output and the targets agree: {r.words}."),)
     if mistake and runs:
         problem += (
             " Keras trains anyway, without a warning"
-            + (" (it broadcasts the targets against the outputs)" if family != "sparse" else "")
+            + (" (it broadcasts the targets against the outputs)" if r.family != "sparse" else "")
             + ", so the loss is not the one you meant."
         )
     elif not runs and not mistake:
-        mistake = "targets do not match the output"
-        problem = f"Keras's loss `{name}` refuses these targets: {words}."
-        fixes = [
+        mistake = _MISMATCH
+        problem = f"Keras's loss `{r.loss}` refuses these targets: {r.words}."
+        fixes = (
             Fix(
                 "model",
                 "Make the output and the targets agree: print `model.output_shape` and `y.shape` and compare them axis by axis.",
-            )
-        ]
-    return TargetCheck(runs, problem, mistake, tuple(fixes), output, name)
+            ),
+        )
+    return TargetCheck(runs, problem, mistake, tuple(fixes), r.output, r.loss)
+
+
+# The steps, family by family: each returns None where it does not apply, else what it finds.
+
+
+def _mismatch(r: _Reading, rule: str) -> _Finding:
+    """The last step of every family: the targets do not match the output, by the loss's ``rule``."""
+    return _Finding(_MISMATCH, f"With `{r.loss}`, {r.words}{rule}")
+
+
+def _per_step_outputs(r: _Reading, labels: str) -> _Finding:
+    """A recurrent model that predicts every step, against ``labels`` (one per sequence)."""
+    advice = _sequence_head(r.model)
+    return _Finding(
+        "per-step outputs, one label per sequence",
+        f"The model gives a prediction for every timestep, {shape_words(r.output)}, but there is {labels}.",
+        (Fix("model", f"Rebuild the model and {advice}."),),
+    )
+
+
+def _sparse_class_numbers(r: _Reading) -> _Finding | None:
+    """One class number per output row: right, unless the last layer has a single unit."""
+    if r.t not in (r.o[:-1], r.o[:-1] + (1,)):
+        return None
+    if r.units != 1:
+        return _FINE
+    return _Finding(
+        "one unit for classes",
+        "The loss is sparse categorical cross-entropy, which reads one probability per class, and the last layer "
+        "has one unit: Keras trains, but a single class has nothing to choose from.",
+        (
+            Fix(
+                "model",
+                "Give the last layer one unit per class with softmax, e.g. `Dense(n_classes, activation='softmax')`; "
+                "for two classes with one sigmoid unit use `loss='binary_crossentropy'` instead.",
+            ),
+        ),
+    )
+
+
+def _sparse_one_hot(r: _Reading) -> _Finding | None:
+    """One-hot targets, one column per class, given to a loss that reads class numbers."""
+    t, o = r.t, r.o
+    if not (len(t) == len(o) and t[-1:] == o[-1:] and r.units > 1 and t[:-1] == o[:-1]):
+        return None
+    return _Finding(
+        "one-hot targets with a sparse loss",
+        f"The targets are one-hot ({t[-1]} columns, one per class) but the loss is `sparse_categorical_crossentropy`, "
+        "which reads one class number per sample.",
+        (
+            Fix(
+                "loss",
+                "Compile with `loss='categorical_crossentropy'`, the loss for one-hot targets.",
+                "model.compile(optimizer=model.optimizer or 'adam', loss='categorical_crossentropy')",
+            ),
+            Fix(
+                "targets",
+                "Turn the targets back into class numbers.",
+                "y = y.argmax(axis=-1)",
+                (r.target[0], *t[:-1]),
+            ),
+        ),
+    )
+
+
+def _sparse_per_step_outputs(r: _Reading) -> _Finding | None:
+    """A class per step predicted, one class number per sequence given."""
+    if not (r.per_step_out and r.t in ((), (1,))):
+        return None
+    return _per_step_outputs(r, "one label per sequence")
+
+
+def _sparse_labels_per_step(r: _Reading) -> _Finding | None:
+    """One prediction per sequence, a class number per step given."""
+    t, o = r.t, r.o
+    if not (len(o) == 1 and len(t) >= 1 and t not in ((1,),)):
+        return None
+    return _Finding(
+        "one output per sequence, a label per step",
+        f"The targets hold {shape_words(t)} labels per sample (one per step), but the model gives one prediction per sample, {shape_words(r.output)}.",
+        (
+            Fix(
+                "model",
+                "If every step has its label, rebuild the model with `return_sequences=True` on its last recurrent layer "
+                "(the Dense head then applies to every step).",
+            ),
+            Fix(
+                "targets",
+                "If each sequence has one label, keep one per sample (e.g. the last step's).",
+                "y = y[:, -1]",
+                (r.target[0],),
+            ),
+        ),
+    )
+
+
+def _categorical_same_shape(r: _Reading) -> _Finding | None:
+    """One-hot targets of exactly the output's shape: right."""
+    return _FINE if r.t == r.o else None
+
+
+def _categorical_class_numbers(r: _Reading) -> _Finding | None:
+    """Class numbers given to a loss that reads one-hot targets."""
+    if not (r.t in ((), (1,)) and len(r.o) == 1 and r.units > 1):
+        return None
+    units = r.units
+    return _Finding(
+        "integer labels with a categorical loss",
+        f"The targets are class numbers (one per sample) but `{r.loss}` reads one-hot targets, one column per class "
+        f"like the output's {units}.",
+        (
+            Fix(
+                "loss",
+                "Compile with `loss='sparse_categorical_crossentropy'`, the loss for class numbers.",
+                "model.compile(optimizer=model.optimizer or 'adam', loss='sparse_categorical_crossentropy')",
+            ),
+            Fix(
+                "targets",
+                f"One-hot the targets: `keras.utils.to_categorical(y, {units})`.",
+                f"y = keras.utils.to_categorical(y.reshape(len(y)), {units})",
+                (r.target[0], units),
+            ),
+        ),
+    )
+
+
+def _categorical_per_step_outputs(r: _Reading) -> _Finding | None:
+    """A one-hot prediction per step, one one-hot label per sequence given."""
+    t, o = r.t, r.o
+    if not (len(o) >= 2 and len(t) == 1 and t[0] == r.units and r.per_step_out):
+        return None
+    return _per_step_outputs(r, "one one-hot label per sequence")
+
+
+def _categorical_labels_per_step(r: _Reading) -> _Finding | None:
+    """One prediction per sequence, a one-hot label per step given."""
+    t, o = r.t, r.o
+    if not (len(o) == 1 and len(t) == 2 and t[-1] == r.units):
+        return None
+    return _Finding(
+        "one output per sequence, a label per step",
+        f"The targets have a label for each of {t[0]} steps, but the model gives one prediction per sequence.",
+        (
+            Fix(
+                "model",
+                "Rebuild the model with `return_sequences=True` on its last recurrent layer, so the head predicts every step.",
+            ),
+            Fix("targets", "Keep one label per sequence (the last step's).", "y = y[:, -1]", (r.target[0], r.units)),
+        ),
+    )
+
+
+def _class_count_differs(r: _Reading) -> _Finding | None:
+    """One-hot targets for another number of classes than the last layer's units."""
+    t, units = r.t, r.units
+    if not (len(t) == len(r.o) == 1):
+        return None
+    return _Finding(
+        "class count differs",
+        f"The targets are one-hot for {t[0]} classes but the last layer has {units} units.",
+        (
+            Fix("model", f"Give the last layer one unit per class: `Dense({t[0]}, activation='softmax')`."),
+            Fix("targets", f"If there really are {units} classes, one-hot the labels with `num_classes={units}`."),
+        ),
+    )
+
+
+# Binary and elementwise losses compare value by value (and broadcast): their steps read the
+# shapes as Keras aligns them.
+
+
+def _values_match(r: _Reading) -> _Finding | None:
+    """Targets and output of the same shape once aligned: right."""
+    return _FINE if r.at == r.ao else None
+
+
+def _steps_differ(r: _Reading) -> _Finding | None:
+    """A prediction per input step against targets for another number of steps."""
+    t, o = r.t, r.o
+    if not (r.per_step_out and len(o) == len(t) >= 2 and o[-1] == t[-1] and o[0] != t[0]):
+        return None
+    return _Finding(
+        "steps differ",
+        f"The model gives a prediction for each of its {o[0]} input steps, and the targets have {t[0]} steps: a recurrent "
+        "layer with `return_sequences=True` gives exactly one output per input step.",
+        (
+            Fix(
+                "model",
+                f"For {t[0]} output steps from {o[0]} input steps, use an encoder-decoder: an LSTM without "
+                f"`return_sequences`, `keras.layers.RepeatVector({t[0]})`, an LSTM with `return_sequences=True` and a "
+                "Dense head.",
+            ),
+            Fix("targets", f"Give one target per input step ({o[0]} steps)."),
+        ),
+    )
+
+
+def _missing_head(r: _Reading) -> _Finding | None:
+    """A model that ends in its feature layers, without an output layer for the targets."""
+    at, ao = r.at, r.ao
+    if not (
+        r.last_kind not in ("Dense", "TimeDistributed", "Activation", "Dropout")
+        and (at[-1:] or (1,)) != ao[-1:]
+        and (not at or at[-1:] == (1,) or len(ao) > len(at))
+    ):
+        return None
+    head_units = at[-1] if at else 1
+    head_code = _head_code(head_units, "sigmoid" if r.family == "binary" else None)
+    if len(r.o) > 1:
+        head = f"add `keras.layers.Flatten()` (or a global pooling layer) and then `{head_code}` at the end"
+    else:
+        head = f"add `{head_code}` at the end"
+    return _Finding(
+        "missing head",
+        f"The model ends with a {r.last_kind} layer whose output is {shape_words(r.output)}, and the targets are "
+        f"{shape_words((None, *r.t))}: there is no output layer (head) giving one prediction per target.",
+        (Fix("model", f"Rebuild the model and {head}."),),
+    )
+
+
+def _values_per_step_outputs(r: _Reading) -> _Finding | None:
+    """A value per step predicted, one target per sequence given."""
+    if not (r.per_step_out and len(r.o) > len(r.t)):
+        return None
+    return _per_step_outputs(r, f"one target per sequence, {shape_words((None, *r.t))}")
+
+
+def _values_per_step(r: _Reading) -> _Finding | None:
+    """One prediction per sequence, a target per step given."""
+    at, ao, t = r.at, r.ao, r.t
+    if not (len(at) > len(ao) or (len(at) == len(ao) and at and at[0] != ao[0] and ao[0] == 1)):
+        return None
+    return _Finding(
+        "one output per sequence, a label per step",
+        f"The targets hold {shape_words(t)} values per sample but the model gives {shape_words(r.o)}: one prediction "
+        "per sequence against a target per step.",
+        (
+            Fix(
+                "model",
+                "If every step has a target, rebuild the model with `return_sequences=True` on its last recurrent layer.",
+            ),
+            Fix(
+                "targets",
+                "If one value per sequence is meant, keep that one (e.g. the last step).",
+                "y = y[:, -1]",
+                (r.target[0], *t[1:]),
+            ),
+        ),
+    )
+
+
+def _binary_one_hot(r: _Reading) -> _Finding | None:
+    """One-hot targets for a model that ends in one sigmoid unit."""
+    at = r.at
+    if not (r.family == "binary" and at and r.ao == (1,) and at[-1] > 1):
+        return None
+    return _Finding(
+        "one-hot targets for one unit",
+        f"The targets are one-hot ({at[-1]} columns) but the model ends in one unit for `{r.loss}`.",
+        (
+            Fix("targets", "Give one 0/1 label per sample.", "y = y.argmax(axis=-1)", (r.target[0],)),
+            Fix("model", f"End with `Dense({at[-1]}, activation='softmax')` and `loss='categorical_crossentropy'`."),
+        ),
+    )
+
+
+def _values_mismatch(r: _Reading) -> _Finding:
+    value = r.at[-1] if r.at else 1
+    fix = Fix(
+        "model",
+        f"Make the last layer give one value per target value (e.g. `Dense({value})`), or reshape the targets to {shape_words((None, *r.o))}.",
+    )
+    return _mismatch(r, ": the loss compares them value by value.")._replace(fixes=(fix,))
+
+
+_ELEMENTWISE_STEPS = (
+    _values_match,
+    _steps_differ,
+    _missing_head,
+    _values_per_step_outputs,
+    _values_per_step,
+    _binary_one_hot,
+    _values_mismatch,
+)
+_STEPS = {  # in order, for each family of loss: the first step that applies decides
+    "sparse": (
+        _sparse_class_numbers,
+        _sparse_one_hot,
+        _sparse_per_step_outputs,
+        _sparse_labels_per_step,
+        partial(_mismatch, rule=": each target must be one class number per output row."),
+    ),
+    "categorical": (
+        _categorical_same_shape,
+        _categorical_class_numbers,
+        _categorical_per_step_outputs,
+        _categorical_labels_per_step,
+        _class_count_differs,
+        partial(_mismatch, rule="; the targets must have exactly the output's shape."),
+    ),
+    "binary": _ELEMENTWISE_STEPS,
+    "elementwise": _ELEMENTWISE_STEPS,
+}

@@ -213,7 +213,7 @@ def _accepted_result(shape, expected, seen, differ, model, stateful, batch):
         divisors = shapes.divisors(shape[0], up_to=64)
         problem = (
             f"The model is stateful with batches of exactly {batch} sequences, one carried state per row, and "
-            f"{shape[0]} samples do not split into whole batches: the last batch would hold {shape[0] % batch}, "
+            f"{shape[0]} samples do not split into whole batches: the last batch would hold {shapes.last_batch_size(shape[0], batch)}, "
             "and Keras fails there mid-epoch."
         )
         if keep:
