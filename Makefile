@@ -10,10 +10,19 @@ PORT ?= 8888
 LAB_ARGS ?=
 NOTEBOOK ?= notebooks/00_start_here.ipynb
 
-# Every test tier in one pytest run, so the output ends with pytest's summary line.
-PYTEST_ARGS ?= tests notebooks --nbval-lax -p no:cacheprovider -ra
-# The pure tier alone: no TensorFlow, seconds.
-PURE_TESTS ?= tests/test_shapes.py tests/test_data.py tests/test_no_tensorflow.py
+# The tiers are pytest markers, one per test module (pyproject.toml lists them; tests/conftest.py
+# refuses a test without one). Two workers share the tests where that is safe; each lesson's cells
+# stay together on one worker (--dist loadgroup).
+PARALLEL ?= -n 2 --dist loadgroup
+# Every tier but the browser's, in parallel.
+PYTEST_ARGS ?= tests notebooks --nbval-lax -m "not browser" $(PARALLEL) -p no:cacheprovider -ra --durations=15
+# Then the browser tier alone: it measures memory and bytes in a 2 GiB cgroup, and its Chromium and
+# JupyterLab want both cores.
+BROWSER_ARGS ?= tests -m browser -p no:cacheprovider -ra
+# A contributor's loop: everything but the notebooks, browser, platform and compatibility tiers.
+FAST_ARGS ?= tests -m "pure or keras or widgets" $(PARALLEL) -p no:cacheprovider -q
+# The pure tier alone: no TensorFlow, no ipywidgets, seconds.
+PURE_ARGS ?= tests -m pure -p no:cacheprovider -q
 
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
@@ -35,7 +44,7 @@ TEST_STAMP := $(VENV)/.stamp-test
 COLAB_VENV ?= .venv-colab
 OLDEST_VENV ?= .venv-oldest
 COMPAT_TESTS ?= tests/test_compat.py tests/test_keras_crosscheck.py tests/test_widgets.py
-COMPAT_PYTEST_ARGS ?= $(COMPAT_TESTS) -p no:cacheprovider -q
+COMPAT_PYTEST_ARGS ?= $(COMPAT_TESTS) $(PARALLEL) -p no:cacheprovider -q
 COLAB_STAMP := $(COLAB_VENV)/.stamp-compat
 OLDEST_STAMP := $(OLDEST_VENV)/.stamp-compat
 
@@ -46,13 +55,14 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test test-pure test-main test-compat test-colab test-oldest lint benchmarks requirements env test-env compat-env check-python clean distclean
+.PHONY: help lab test test-pure test-fast test-main test-compat test-colab test-oldest lint benchmarks requirements env test-env compat-env check-python clean distclean
 
 help: ## list the targets
 	@echo "make lab         start JupyterLab on lesson 00 (PORT=$(PORT), extra options in LAB_ARGS)"
 	@echo "make test        ruff, then every test tier: pure, keras, widgets, notebooks (nbval), browser,"
 	@echo "                 platforms, then the compatibility tiers (Colab's versions, the oldest allowed)"
-	@echo "make test-pure   run the pure shape maths tests only (no TensorFlow, seconds)"
+	@echo "make test-pure   the pure tier: shape maths, data, lesson map (no TensorFlow, seconds)"
+	@echo "make test-fast   every tier but notebooks, browser, platforms and compat (a few minutes)"
 	@echo "make lint        ruff check and ruff format --check"
 	@echo "make test-compat the compatibility tiers alone (test-colab, test-oldest)"
 	@echo "make benchmarks  run the latency, memory and course-runtime measurements"
@@ -60,7 +70,8 @@ help: ## list the targets
 	@echo "make clean       remove caches, screenshots and build leftovers (keeps $(VENV))"
 	@echo "make distclean   clean, and remove $(VENV) too"
 	@echo
-	@echo "The test command: $(PY) -m pytest $(PYTEST_ARGS)"
+	@echo "The test commands: $(PY) -m pytest $(PYTEST_ARGS)"
+	@echo "                   $(PY) -m pytest $(BROWSER_ARGS)"
 
 # An unsupported Python says so in one line (course/environment.py runs on any Python 3), before
 # anything is built with it.
@@ -98,6 +109,10 @@ test: lint test-main test-compat
 
 test-main: $(TEST_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(BROWSER_ARGS)
+
+test-fast: $(TEST_STAMP)
+	$(PY) -m pytest $(FAST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(RUFF) check .
@@ -143,7 +158,7 @@ test-oldest: $(OLDEST_STAMP)
 	COURSE_COMPAT=oldest $(OLDEST_VENV)/bin/python -m pytest $(COMPAT_PYTEST_ARGS)
 
 test-pure: $(TEST_STAMP)
-	$(PY) -m pytest $(PURE_TESTS) -p no:cacheprovider -q
+	$(PY) -m pytest $(PURE_ARGS)
 
 benchmarks: $(TEST_STAMP)
 	@set -e; found=; for script in benchmarks/*.py; do \
