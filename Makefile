@@ -11,11 +11,13 @@ LAB_ARGS ?=
 NOTEBOOK ?= notebooks/00_start_here.ipynb
 
 # The tiers are pytest markers, one per test module (pyproject.toml lists them; tests/conftest.py
-# refuses a test without one). Two workers share the tests where that is safe; each lesson's cells
-# stay together on one worker (--dist loadgroup).
-PARALLEL ?= -n 2 --dist loadgroup
-# Every tier but the browser's, in parallel.
-PYTEST_ARGS ?= tests notebooks --nbval-lax -m "not browser" $(PARALLEL) -p no:cacheprovider -ra --durations=15
+# refuses a test without one). Two workers share the tests; the lessons run on two workers too, each
+# lesson whole on one (--dist loadfile), so that its cells run in order in one kernel.
+PARALLEL ?= -n 2
+# Every tier but the notebooks' and the browser's, in parallel.
+PYTEST_ARGS ?= tests -m "not browser" $(PARALLEL) -p no:cacheprovider -ra --durations=10
+# Then every lesson under nbval.
+NOTEBOOK_ARGS ?= notebooks --nbval-lax $(PARALLEL) --dist loadfile -p no:cacheprovider -ra --durations=5
 # Then the browser tier alone: it measures memory and bytes in a 2 GiB cgroup, and its Chromium and
 # JupyterLab want both cores.
 BROWSER_ARGS ?= tests -m browser -p no:cacheprovider -ra
@@ -71,6 +73,7 @@ help: ## list the targets
 	@echo "make distclean   clean, and remove $(VENV) too"
 	@echo
 	@echo "The test commands: $(PY) -m pytest $(PYTEST_ARGS)"
+	@echo "                   $(PY) -m pytest $(NOTEBOOK_ARGS)"
 	@echo "                   $(PY) -m pytest $(BROWSER_ARGS)"
 
 # An unsupported Python says so in one line (course/environment.py runs on any Python 3), before
@@ -109,6 +112,7 @@ test: lint test-main test-compat
 
 test-main: $(TEST_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(NOTEBOOK_ARGS)
 	$(PY) -m pytest $(BROWSER_ARGS)
 
 test-fast: $(TEST_STAMP)

@@ -39,13 +39,11 @@ def pytest_ignore_collect(collection_path, config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark a lesson's cells as the notebooks tier (keeping each lesson's cells on one worker when
-    pytest-xdist runs them), then refuse a test with no tier or more than one."""
+    """Mark a lesson's cells as the notebooks tier, then refuse a test with no tier or more than one."""
     wrong = []
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebooks)
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
         tiers = sorted({mark.name for mark in item.iter_markers() if mark.name in TIERS})
         if len(tiers) != 1:
             wrong.append(f"{item.nodeid}: {', '.join(tiers) or 'no tier'}")
