@@ -13,6 +13,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+#: Under pytest-xdist each worker (and each lesson kernel it starts, which inherits its environment)
+#: gets one core's worth of threads: two workers each sizing TensorFlow's and the BLAS pools to both
+#: cores left four or more busy threads fighting over two cores.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
+        os.environ.setdefault(_name, "1")
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "2")
+
 import pytest  # noqa: E402
 
 #: Each test's tier, from what it needs: nothing beyond numpy, plotly and Jupyter (pure);

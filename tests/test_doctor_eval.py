@@ -6,7 +6,8 @@ and there are targets, one ``fit`` epoch on zeros. The doctor's verdict is compa
 target problems must be named even where Keras trains silently; every fix with code is executed
 on the learner's own model object after the learner's first run (the re-run trap included), and
 must make Keras run; every exception Keras raises is handed to ``explain_error``, which must not
-fall back. The figures are printed (``pytest -s``) and held to bars.
+fall back. Each case is a test of its own, held to every bar, so that the set spreads over the
+workers.
 """
 
 from __future__ import annotations
@@ -101,57 +102,48 @@ def evaluate(keras, case) -> dict:
     return result
 
 
-@pytest.fixture(scope="module")
-def results(keras):
-    return [evaluate(keras, case) for case in CASES]
+def _case_id(case) -> str:
+    return case.link.split("://", 1)[1].replace("/", "_")
 
 
 def test_the_set_is_large_and_every_case_names_its_thread():
     assert len(CASES) >= 60
     assert len({case.link for case in CASES}) == len(CASES)
     assert all(case.link.startswith("https://") and case.story for case in CASES)
+    assert sum(case.target_problem for case in CASES) >= 20
 
 
-def test_the_doctor_agrees_with_keras_and_reports(results):
-    built = [r for r in results if r["built"]]
-    agree = [r for r in built if r["doctor_ok"] == r["keras_ok"]]
-    targets = [r for r in built if r["case"].target_problem]
-    flagged = [r for r in targets if r["verdict"].mistake and r["verdict"].side in ("targets", "model", "loss")]
-    silent = [r for r in targets if r["keras_ok"]]
-    false_alarms = [
-        r
-        for r in built
-        if not r["case"].target_problem
-        and r["keras_ok"]
-        and r["verdict"].targets_ok is not None
-        and r["verdict"].mistake
-        and r["verdict"].side in ("targets", "loss")
-    ]
-    fixes = [worked for r in results for _fix, worked in r["fixes"]]
-    errors = [r for r in results if r["explained"] is not None]
-    explained = [r for r in errors if r["explained"]]
-    print(f"\nshape doctor on {len(CASES)} real problems ({len(results) - len(built)} fail while being built):")
-    print(f"  verdicts agreeing with Keras: {len(agree)}/{len(built)}")
-    print(
-        f"  target problems flagged: {len(flagged)}/{len(targets)} ({len(silent)} of them trained silently by Keras); "
-        f"false target alarms: {len(false_alarms)}"
-    )
-    print(f"  fixes with code that work on the learner's model after a first run: {sum(fixes)}/{len(fixes)}")
-    print(f"  Keras errors explained without falling back: {len(explained)}/{len(errors)}")
-    for r in built:
-        if r["doctor_ok"] != r["keras_ok"]:
-            print("  DISAGREE", r["case"].link, r["doctor_ok"], r["keras_ok"], str(r["error"])[:150])
-    for r in targets:
-        if r not in flagged:
-            print("  NOT FLAGGED", r["case"].link, r["verdict"].mistake, r["verdict"].side)
-    for r in results:
-        for fix, worked in r["fixes"]:
-            if not worked:
-                print("  FIX FAILS", r["case"].link, fix.code.splitlines()[0])
-        if r["explained"] is False:
-            print("  FALLBACK", r["case"].link, doctor.error_summary(r["error"])[:150])
-    assert len(agree) == len(built)
-    assert len(flagged) == len(targets) and len(silent) >= 5
-    assert not false_alarms
-    assert len(fixes) >= 15 and sum(fixes) == len(fixes)
-    assert len(explained) >= 0.95 * len(errors)
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_the_doctor_agrees_with_keras(keras, case):
+    """One real problem: the verdict agrees with Keras, a target problem is named (even where Keras
+    trains silently), correct targets raise no alarm, every fix with code makes Keras run on the
+    learner's own model, and every exception Keras raises is explained without falling back.
+    One test per case, so that the set spreads over the workers."""
+    r = evaluate(keras, case)
+    failed = [fix.code.splitlines()[0] for fix, worked in r["fixes"] if not worked]
+    assert not failed, f"fixes that Keras refuses: {failed}"
+    if r["explained"] is False:
+        pytest.fail(f"explain_error falls back on: {doctor.error_summary(r['error'])[:200]}")
+    if not r["built"]:
+        return
+    verdict = r["verdict"]
+    assert r["doctor_ok"] == r["keras_ok"], f"the doctor says ok={r['doctor_ok']}, Keras: {str(r['error'])[:200]}"
+    if case.target_problem:
+        assert verdict.mistake and verdict.side in ("targets", "model", "loss"), (verdict.mistake, verdict.side)
+    elif r["keras_ok"] and verdict.targets_ok is not None:
+        assert not (verdict.mistake and verdict.side in ("targets", "loss")), f"false target alarm: {verdict.mistake}"
+
+
+def test_some_target_problems_are_ones_keras_trains_silently(keras):
+    """The set holds target problems that Keras itself never complains about (the doctor must name
+    them anyway, above): at least five of them train without an error."""
+    silent = []
+    for case in CASES:
+        if not case.target_problem:
+            continue
+        model, error = build(keras, case)
+        if model is not None and run(model, case, *data(case)) is None:
+            silent.append(case.link)
+            if len(silent) == 5:
+                return
+    pytest.fail(f"only {len(silent)} target problems train silently: {silent}")
