@@ -23,6 +23,7 @@ __all__ = [
     "tensorflow_problem",
     "problem",
     "quiet_tensorflow",
+    "figures_problem",
     "prepare",
 ]
 
@@ -97,16 +98,64 @@ def quiet_tensorflow(environ=None):
         environ.setdefault(name, value)
 
 
-def prepare():
-    """The lessons' set-up: quiet TensorFlow and say, in one line, what to install if anything.
+def _installed_at(module="anywidget"):
+    """When ``module`` was installed (its files' time: pip writes them anew), or None."""
+    spec = util.find_spec(module)
+    if spec is None or not spec.origin:
+        return None
+    return os.stat(spec.origin).st_mtime
 
-    It returns nothing, so the set-up cell shows nothing where all is well; ``problem()`` gives
-    the sentence to code that wants it.
+
+def _kernel_started_at():
+    """When this process (the kernel) started, or None where that cannot be read."""
+    try:
+        import psutil
+
+        return psutil.Process().create_time()
+    except Exception:  # noqa: BLE001 - no psutil, or a platform it cannot read
+        return None
+
+
+def binder_url(notebook="notebooks/00_start_here.ipynb"):
+    """The address that opens ``notebook`` on mybinder.org, with everything the course needs."""
+    from course.colab import REPOSITORY
+
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD?urlpath=lab/tree/{notebook}"
+
+
+def figures_problem(environ=None, installed_at=_installed_at, started_at=_kernel_started_at):
+    """One line when the figures cannot draw in this session, with what to do; None otherwise.
+
+    The course's figures are anywidget widgets, and a front-end draws them only if anywidget's
+    front-end was there when Jupyter started. On Kaggle the set-up cell is what installs it, after
+    Jupyter has started, and Kaggle offers no server restart: every figure would say "Failed to
+    load model class 'AnyModel'" while the sliders still work. (Colab loads anywidget's front-end
+    from the kernel, so installing it there is enough.)
+    """
+    environ = os.environ if environ is None else environ
+    if "KAGGLE_KERNEL_RUN_TYPE" not in environ:
+        return None
+    installed, started = installed_at(), started_at()
+    if installed is None or (started is not None and installed <= started):
+        return None  # in the image from the start, or nothing to tell
+    return (
+        "The figures cannot draw in this Kaggle session: anywidget was installed after Jupyter "
+        "started, and Kaggle loads widget front-ends only at start (the sliders still work). Use a "
+        "Kaggle environment that already has anywidget, or open the lesson on Binder: " + binder_url()
+    )
+
+
+def prepare():
+    """The lessons' set-up: quiet TensorFlow and say, in one line each, what to install if
+    anything, and what to do where the figures cannot draw.
+
+    It returns nothing, so the set-up cell shows nothing where all is well; ``problem()`` and
+    ``figures_problem()`` give the sentences to code that wants them.
     """
     quiet_tensorflow()
-    message = problem()
-    if message:
-        print(message)
+    for message in (problem(), figures_problem()):
+        if message:
+            print(message)
 
 
 def main(argv=None):

@@ -276,13 +276,21 @@ class LabServer:
             self._log_file.close()
 
 
-def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | None = None) -> LabServer:
+def start_lab(
+    root: Path,
+    workdir: Path,
+    on_started: Callable[[int], None] | None = None,
+    *,
+    course_extension: bool = True,
+) -> LabServer:
     """Start JupyterLab serving ``root`` with throwaway config, data, runtime and settings dirs.
 
     The data dir holds only a ``python3`` kernelspec for ``sys.executable``; the environment's
     own data dir (lab extensions: ipywidgets, anywidget, plotly) and config dir (the course's
-    server extension) stay on the search path. ``on_started`` gets the server's process id right
-    after it is started, before it has started any kernel.
+    server extension) stay on the search path. ``course_extension=False`` switches the course's
+    server extension off, as in a practitioner's own Jupyter (the throwaway config dir is the
+    user's, read last). ``on_started`` gets the server's process id right after it is started,
+    before it has started any kernel.
     """
     dirs = {name: workdir / name for name in ("config", "data", "runtime", "settings", "workspaces", "checkpoints")}
     for path in dirs.values():
@@ -291,6 +299,8 @@ def start_lab(root: Path, workdir: Path, on_started: Callable[[int], None] | Non
     write_lab_settings(dirs["settings"])
     # Checkpoints kept out of the repository.
     server_config = {"FileCheckpoints": {"checkpoint_dir": str(dirs["checkpoints"])}}
+    if not course_extension:
+        server_config["ServerApp"] = {"jpserver_extensions": {"course.server": False}}
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(server_config), encoding="utf-8")
 
     env = dict(os.environ)
@@ -411,6 +421,10 @@ PAGE_PROBLEMS_JS = """
       if (hit.length) problems.push(`axis title "${axis.textContent}" over tick labels in "${title}"`);
     }
   }
+  // A figure whose module never came (widgets/kernel_loader.js says so in the figure's place).
+  for (const failed of root.querySelectorAll('.course-figure-failed')) {
+    problems.push('figure not drawn: ' + (failed.innerText || '').slice(0, 300));
+  }
   // A notification popup (JupyterLab's "get notified about official Jupyter news?") over a lesson.
   for (const toast of document.querySelectorAll('.Toastify__toast')) {
     problems.push('popup: ' + (toast.innerText || '').slice(0, 500));
@@ -434,6 +448,18 @@ FIGURE_STATE_JS = """
 SLIDER_HANDLES = (
     f"{NOTEBOOK} .widget-slider .noUi-handle, {NOTEBOOK} .noUi-handle, {NOTEBOOK} .widget-slider .ui-slider-handle"
 )
+
+
+FIGURE_LOADING = ".course-figure-loading"  # what a figure shows while its module loads
+
+
+def wait_for_figures(page, timeout_s: float = 60) -> int:
+    """Wait until no figure in the notebook is still loading its module; return how many plotly
+    figures it has drawn."""
+    page.wait_for_function(
+        "(selector) => !document.querySelector(selector)", arg=f"{NOTEBOOK} {FIGURE_LOADING}", timeout=timeout_s * 1000
+    )
+    return page.locator(f"{NOTEBOOK} .js-plotly-plot").count()
 
 
 def figure_state(page, index: int = 0) -> str:
@@ -464,9 +490,14 @@ def wait_for_kernel(page, server: LabServer, notebook: str, timeout: float = KER
     pytest.fail(f"{notebook}: the kernel did not become ready within {timeout:.0f} s\n{server.log_tail()}")
 
 
-def open_notebook(page, server: LabServer, notebook: str, workspace: str) -> None:
-    """Open ``notebook`` in a fresh workspace and wait for its kernel; no dialog may appear."""
-    page.goto(server.url(f"/lab/workspaces/{workspace}/tree/{notebook}?reset"), wait_until="domcontentloaded")
+def open_notebook(page, server: LabServer, notebook: str, workspace: str, *, app: str = "lab") -> None:
+    """Open ``notebook`` in a fresh workspace and wait for its kernel; no dialog may appear.
+    ``app="notebook"`` opens it in Notebook 7 instead, served by the same server."""
+    if app == "notebook":
+        address = f"/notebooks/{notebook}"
+    else:
+        address = f"/lab/workspaces/{workspace}/tree/{notebook}?reset"
+    page.goto(server.url(address), wait_until="domcontentloaded")
     page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell", timeout=60_000)
     wait_for_kernel(page, server, notebook)
 
@@ -536,14 +567,25 @@ def wait_until_run(page, server: LabServer, notebook: str, expected: int, timeou
     )
 
 
-def move_first_slider(page, notebook: str) -> None:
-    """Press arrow keys on the first slider handle; the figure next to it must change."""
+def move_first_slider(page, notebook: str, *, keyboard: bool = True) -> None:
+    """Press arrow keys on the first slider handle (``keyboard=False``: click its track a
+    quarter of the way along); the figure next to it must change."""
     handles = page.locator(SLIDER_HANDLES)
     assert handles.count(), f"{notebook}: no slider found in the outputs"
     handle = handles.first
     handle.scroll_into_view_if_needed()
     before = figure_state(page)
     assert before, f"{notebook}: no plotly figure to watch"
+    if not keyboard:
+        track = handle.locator("xpath=ancestor::*[contains(@class, 'noUi-target')][1]")
+        box = track.bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
+        deadline = time.monotonic() + FIGURE_CHANGE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if figure_state(page) != before:
+                return
+            time.sleep(0.25)
+        pytest.fail(f"{notebook}: a click on the first slider's track did not change the figure")
     for key in ("ArrowRight", "ArrowLeft"):  # a slider at its maximum only moves left
         value = handle.get_attribute("aria-valuenow")
         handle.focus()

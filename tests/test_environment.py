@@ -131,3 +131,32 @@ def test_make_lab_checks_the_python_before_building_and_tensorflow_before_starti
     assert "CHECK_PYTHON = $(PYTHON) -m course.environment --python-only" in makefile
     lab = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert lab.index("-m course.environment") < lab.index("jupyter lab")
+
+
+KAGGLE = {"KAGGLE_KERNEL_RUN_TYPE": "Interactive"}
+
+
+def test_on_kaggle_a_late_anywidget_is_one_line_with_what_to_do():
+    """Installed by the set-up cell, after Jupyter started: its front-end is not there."""
+    message = environment.figures_problem(KAGGLE, installed_at=lambda: 200.0, started_at=lambda: 100.0)
+    assert message.count("\n") == 0 and "Kaggle" in message and "anywidget" in message
+    assert environment.binder_url() in message and "mybinder.org" in message
+
+
+@pytest.mark.parametrize(
+    "environ, installed, started",
+    [
+        (KAGGLE, 50.0, 100.0),  # in Kaggle's image from the start
+        (KAGGLE, None, 100.0),  # not installed at all: the set-up cell's own error says so
+        ({}, 200.0, 100.0),  # not Kaggle: Colab loads anywidget's front-end from the kernel
+    ],
+)
+def test_figures_problem_is_silent_where_figures_draw(environ, installed, started):
+    assert environment.figures_problem(environ, installed_at=lambda: installed, started_at=lambda: started) is None
+
+
+def test_the_install_and_kernel_times_are_read():
+    """In this session anywidget was installed before this test's process started."""
+    installed, started = environment._installed_at(), environment._kernel_started_at()
+    assert installed is not None and started is not None and installed < started
+    assert environment.figures_problem({**os.environ, **KAGGLE}) is None

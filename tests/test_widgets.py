@@ -15,6 +15,7 @@ import pytest
 import traitlets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ipywidgets.widgets.widget import _remove_buffers
 
 import widgets
 from course import data, figures, models, shapes
@@ -32,6 +33,7 @@ from widgets import (
     TrainingLab,
     UnitsExplorer,
     WindowExplorer,
+    _lifecycle,
 )
 from widgets._base import CourseWidget
 from widgets._figure import CourseFigure, property_changes, refresh_figure
@@ -1037,6 +1039,7 @@ WIDGET_OPTIONS = {
     "ShapeExplorer": dict(layers=shapes.LAYER_KINDS, controls=tuple(ShapeExplorer.LIMITS)),  # every slider shown
     "TrainingLab": dict(n_samples=200),  # its batch limit is set per instance, from its data
 }
+BUTTON_OPTIONS = {"TrainingLab": dict(epochs=2, n_seeds=2)}  # its buttons train: quick runs
 
 
 @pytest.fixture(scope="module", params=WIDGET_CLASSES, ids=lambda cls: cls.__name__)
@@ -1249,14 +1252,7 @@ def test_every_figure_is_valid_plotly(monkeypatch):
     monkeypatch.setattr(figures, "_figure", record)
     for make in [cls for cls, _, _ in ONE_MOVE_EACH] + [small_lab]:
         widget = make()
-        for name, (low, high) in widget.LIMITS.items():
-            start = getattr(widget, name)
-            for value in (low, high, start):
-                setattr(widget, name, value)
-        for name, choices in widget.CHOICES.items():
-            start = getattr(widget, name)
-            for value in (*choices, start):
-                setattr(widget, name, value)
+        drive_through_every_setting(widget)
         assert not widget.problem, (type(widget).__name__, widget.problem)
     widget = ShapeDoctor()
     for shape in ("(32, 10, 3)", "(64, 5)", "(8, 2, 7, 1)"):
@@ -1300,6 +1296,115 @@ def small_lab():
     return TrainingLab(n_samples=200, epochs=2, n_seeds=2)  # 100 training rows: quick runs
 
 
+def shown(widget):
+    """``widget`` as a front-end knows it: a course widget and its figures open their comms when
+    first shown (``widgets._shown``), and only then send anything."""
+    widget.open_now()
+    return widget
+
+
+def figures_in(widget) -> list:
+    """Every course figure a widget holds, shown or not."""
+    return [value for value in vars(widget).values() if isinstance(value, CourseFigure)]
+
+
+def placed_in(widget, figures) -> list:
+    """Those of ``figures`` that the widget shows (inside it at any depth)."""
+    inside = {id(part) for part in _lifecycle.descendants(widget)}
+    return [figure for figure in figures if id(figure) in inside]
+
+
+class SentBuffers:
+    """Every state a figure sends, as ipywidgets would send it (its binary buffers split off):
+    the whole state when its comm opens, then each synced trait that changes."""
+
+    def __init__(self, figures):
+        self.states = []  # (figure's class, what was sent, its buffers)
+        for figure in figures:
+            keys = [name for name in figure.keys if not name.startswith("_js2py")]
+            figure.observe(lambda change, f=figure: self.record(f, change["name"]), names=keys)
+            figure.observe(lambda change, f=figure: self.record(f, None), names="comm")
+
+    def record(self, figure, key):
+        if key is None or getattr(figure, key) is not None:
+            _, paths, buffers = _remove_buffers(figure.get_state(key=key))
+            self.states.append((key or "the state at opening", paths, buffers))
+
+    def with_buffers(self):
+        return [(key, paths) for key, paths, buffers in self.states if buffers]
+
+
+def drive_through_every_setting(widget) -> None:
+    """Each end of every slider, every choice, then back to where it started."""
+    for name, (low, high) in widget.LIMITS.items():
+        start = getattr(widget, name)
+        for value in (low, high, start):
+            setattr(widget, name, value)
+    for name, choices in widget.CHOICES.items():
+        start = getattr(widget, name)
+        for value in (*choices, start):
+            setattr(widget, name, value)
+
+
+def test_a_figure_given_numpy_arrays_sends_lists():
+    """plotly sends a 1-D numeric numpy array as a binary buffer; Colab's widget manager fails on
+    those (googlecolab/colabtools#2871). A course figure sends lists, in its first state and in
+    every update (a new trace, a restyle, a relayout), with the same numbers."""
+    y = np.linspace(0.0, 1.0, 7, dtype="float32")
+    figure = CourseFigure(go.Figure(go.Scatter(y=y)))
+    plain = go.FigureWidget(go.Figure(go.Scatter(y=y)))
+    assert _remove_buffers(plain.get_state())[2], "plotly itself sends this array as a buffer"
+    sent = SentBuffers([figure])
+    figure.open_now()
+    figure.add_trace(go.Bar(x=np.arange(3, dtype="int32"), y=np.ones(3)))
+    figure.data[0].y = y[::-1]
+    figure.layout.xaxis.range = np.array([0.0, 6.0])
+    assert len(sent.states) >= 4 and sent.with_buffers() == []
+    assert figure.get_state()["_widget_data"][0]["y"] == y.tolist()
+
+
+@pytest.mark.parametrize("cls", WIDGET_CLASSES, ids=lambda cls: cls.__name__)
+def test_no_widget_sends_a_binary_buffer(cls):
+    """Every widget's figures, at its defaults, at each end of every slider and with every choice,
+    and after each of its buttons: no state or update carries a binary buffer."""
+    widget = cls(**{**WIDGET_OPTIONS.get(cls.__name__, {}), **BUTTON_OPTIONS.get(cls.__name__, {})})
+    sent = SentBuffers(figures_in(widget))
+    shown(widget)
+    drive_through_every_setting(widget)
+    for button in [value for value in vars(widget).values() if isinstance(value, W.Button)] + list(
+        getattr(widget, "buttons", {}).values()
+    ):
+        if not button.disabled and button.description != "Stop":
+            button.click()
+            if hasattr(widget, "wait"):
+                assert widget.wait(120)
+    assert not widget.problem, widget.problem
+    assert sent.states or not placed_in(widget, figures_in(widget)), "the widget's figures sent nothing at all"
+    assert sent.with_buffers() == []
+
+
+@pytest.mark.parametrize("cls", WIDGET_CLASSES, ids=lambda cls: cls.__name__)
+def test_a_figure_is_born_drawn(cls):
+    """A figure's comm opens when its widget is first shown, and its first state already holds
+    what the widget drew into it: a front-end that drops the messages sent while the figure's
+    module loads (anywidget waits about 2 s for it) still shows the first picture."""
+    widget = cls(**WIDGET_OPTIONS.get(cls.__name__, {}))
+    figures = figures_in(widget)
+    assert widget.comm is None and all(figure.comm is None for figure in figures), "opened before being shown"
+    first = {}
+    for figure in figures:
+        figure.observe(lambda change, f=figure: first.setdefault(id(f), f.get_state()), names="comm")
+    shown(widget)
+    placed = placed_in(widget, figures)
+    assert placed or cls.__name__ == "ErrorGallery"
+    for figure in placed:
+        state = first[id(figure)]
+        assert state["_widget_data"] == figure.get_state()["_widget_data"]
+        assert state["_widget_layout"] == figure.get_state()["_widget_layout"]
+    assert any(first[id(figure)]["_widget_data"] for figure in placed) or not placed
+    assert all(figure.comm is None for figure in figures if figure not in placed), "a figure never shown sends nothing"
+
+
 def named(item):
     return getattr(item, "__name__", None)
 
@@ -1322,7 +1427,7 @@ def test_a_slider_move_sends_each_changed_figure_one_update(cls, name, value):
 def test_a_move_sends_the_figure_before_the_text_around_it(make, name, value, monkeypatch):
     """The browser handles a kernel's messages in order: the figure's update goes first, so the
     figure is drawn before the tables and text around it are laid out."""
-    widget = make()
+    widget = shown(make())
     sent = SentState()
     monkeypatch.setattr(W.Widget, "send_state", lambda widget, key=None: sent.record(widget, key))
     setattr(widget, name, value)

@@ -15,6 +15,7 @@ from course import figures, models
 from widgets._figure import CourseFigure, refresh_figure
 from widgets._lifecycle import register
 from widgets._pace import Pace
+from widgets._shown import OpensWhenShown
 
 
 def friendly(exc: Exception) -> str:
@@ -50,7 +51,7 @@ def show_message(box: W.HTML, text: str, kind: str = "info") -> None:
     box.value = f'<div style="color:{colours[kind]};padding:2px 0">{icon} {html.escape(text)}</div>'
 
 
-class CourseWidget(W.VBox):
+class CourseWidget(OpensWhenShown, W.VBox):
     """Base of the explorers: subclasses declare traits, ``LIMITS``, ``CHOICES`` and ``_update``.
 
     Every trait named in ``LIMITS`` is clamped into its range when set from Python, exactly as a

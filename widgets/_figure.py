@@ -12,23 +12,43 @@ update from Python changed, where plotly's own view redraws the whole figure, an
 defaults plotly.js filled in back to Python once the figure is still, not after every update).
 The browser imports a module once per page (and keeps it in its HTTP cache), so the bundle
 crosses the network once.
-Anywhere else (Colab, a practitioner's own JupyterLab, VS Code) the figure is plotly's own.
+
+Anywhere else (Colab, Kaggle, VS Code, a practitioner's own Jupyter) each figure sends a small
+module of its own (``widgets/kernel_loader.js``): the first figure on a page asks its kernel for
+plotly's bundle and the course's figure module (gzipped, about 2 MB), and the figures after it
+use what the page already has. So the bundle crosses the websocket once per page there too.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
+import hashlib
 import json
 import os
 from collections import OrderedDict
+from copy import deepcopy
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
-from course.server.bundle import BUNDLE_ENV
+from course.server.bundle import BUNDLE_ENV, bundle_file, figure_file
 from widgets._pace import flush_messages
+from widgets._shown import OpensWhenShown
 
-__all__ = ["CourseFigure", "plotly_loader", "property_changes", "refresh_figure"]
+__all__ = ["CourseFigure", "kernel_loader", "plotly_loader", "property_changes", "refresh_figure"]
+
+
+#: What a figure says where the course's server serves plotly but the page is not a Jupyter page
+#: (VS Code attached to the course's server, say), which cannot tell the figure the server's address.
+NOT_A_JUPYTER_PAGE = (
+    "This course figure imports plotly from the course's Jupyter server, and this page is not one of "
+    "that server's pages. Start the kernel without COURSE_PLOTLY_BUNDLE in its environment: each "
+    "figure's kernel then sends plotly itself."
+)
 
 
 def plotly_loader(bundle_path: str) -> str:
@@ -36,25 +56,94 @@ def plotly_loader(bundle_path: str) -> str:
     Jupyter server (``bundle_path`` is relative to the server's base URL, which the page knows)
     and re-exports it."""
     return (
-        "const config = JSON.parse(document.getElementById('jupyter-config-data')?.textContent || '{}');\n"
+        "const node = document.getElementById('jupyter-config-data');\n"
+        f"if (!node) throw new Error({json.dumps(NOT_A_JUPYTER_PAGE)});\n"
+        "const config = JSON.parse(node.textContent || '{}');\n"
         "const base = new URL(config.baseUrl || '/', window.location.origin);\n"
         f"const bundle = await import(new URL({json.dumps(bundle_path)}, base).href);\n"
         "export default bundle.default;\n"
     )
 
 
+#: The module a figure sends where the course's server extension does not serve plotly.
+KERNEL_LOADER = Path(__file__).with_name("kernel_loader.js")
+
+
+def kernel_loader() -> str:
+    """The ES module a figure sends where no server serves plotly's bundle: the first figure on a
+    page asks its kernel for the bundle and the course's figure module (:func:`module_message`),
+    later ones use what the page has (kept under a key named by plotly's version and the figure
+    module's content)."""
+    import plotly
+
+    digest = hashlib.sha256(figure_file().read_bytes()).hexdigest()[:12]
+    source = KERNEL_LOADER.read_text(encoding="utf-8").replace("__VERSION__", f"{plotly.__version__}-{digest}")
+    return "".join(line for line in source.splitlines(keepends=True) if not line.lstrip().startswith("//"))
+
+
+@functools.cache
+def module_message() -> dict:
+    """The kernel's answer to a page's first figure: plotly's bundle and the course's figure
+    module, each gzipped and in base64 (plotly's 4.96 MB bundle travels as about 2 MB of text)."""
+
+    def packed(path: Path) -> str:
+        return base64.b64encode(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)).decode("ascii")
+
+    return {"course": "module", "bundle": packed(bundle_file()), "figure": packed(figure_file())}
+
+
 def _esm_source():
     bundle_path = os.environ.get(BUNDLE_ENV, "").strip()
     if bundle_path:
         return plotly_loader(bundle_path)
-    return go.FigureWidget._esm  # plotly's own bundle, sent with the figure
+    return kernel_loader()
 
 
-class CourseFigure(go.FigureWidget):
+def _without_buffers(value):
+    """``value`` as plotly's serializer made it, with every binary buffer (a 1-D numeric numpy
+    array becomes ``{"buffer": memoryview, "dtype", "shape"}``) turned into a plain list."""
+    if isinstance(value, dict):
+        if isinstance(value.get("buffer"), memoryview) and "dtype" in value:
+            return np.asarray(value["buffer"]).tolist()
+        return {key: _without_buffers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_buffers(item) for item in value]
+    return value
+
+
+class CourseFigure(OpensWhenShown, go.FigureWidget):
     """A plotly ``FigureWidget`` (same API, same updates in place) whose JavaScript is imported
-    from the Jupyter server where the course's extension serves it."""
+    from the Jupyter server where the course's extension serves it.
+
+    Two more differences, for the front-ends that are not the course's JupyterLab:
+
+    - It sends no binary buffer: plotly sends a 1-D numpy array as one, and Colab's widget
+      manager fails on them, leaving the figure blank. Every array goes as a list.
+    - It is born drawn (:class:`~widgets._shown.OpensWhenShown`): its comm opens when it is first
+      shown, with what has been drawn into it by then, so that a front-end that loses the
+      messages sent while the figure's module loads still shows the first picture.
+    """
 
     _esm = _esm_source()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget, content, _buffers) -> None:
+        """What the figure's module asks its kernel (``kernel_loader.js``), once per page:
+        plotly's bundle and the course's figure module."""
+        if isinstance(content, dict) and content.get("course") == "module":
+            self.send(module_message())
+
+    def open_now(self) -> None:
+        if self.comm is None:  # plotly keeps the figure in _data and _layout, sent when assigned
+            self._widget_layout = deepcopy(self._layout_obj._props)
+            self._widget_data = deepcopy(self._data)
+        super().open_now()
+
+    def get_state(self, key=None, drop_defaults=False):
+        return _without_buffers(super().get_state(key=key, drop_defaults=drop_defaults))
 
 
 def _absent(value) -> bool:

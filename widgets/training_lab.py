@@ -13,6 +13,7 @@ from course.experiments import generalisation
 from course.experiments.throughput import BATCH_SIZES, time_training_steps
 from widgets._base import CourseWidget, show_message
 from widgets._figure import CourseFigure, refresh_figure
+from widgets._shown import FigureRow
 
 REFERENCE_BATCH = 32
 
@@ -99,7 +100,7 @@ class TrainingLab(CourseWidget):
                 layout=W.Layout(flex_flow="row wrap"),
             ),
             self.figure,
-            W.HBox([self.throughput_figure, self.gap_figure]),
+            FigureRow([self.throughput_figure, self.gap_figure]),
             self.statement,
             self.memory_figure,
         ]
