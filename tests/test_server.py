@@ -213,3 +213,13 @@ def test_the_extension_compresses_websockets_and_http():
     compression.setup(app)  # twice changes nothing
     assert app.web_app.settings["websocket_compression_options"] == {}
     assert app.web_app.transforms.count(GZipContentEncoding) == 1
+
+
+def test_the_banner_speaks_of_where_the_course_runs():
+    """The stopped-kernel banner's reason fits Binder, a hub and a laptop alike: it names Binder's
+    limit as one case, not as the only place the course runs."""
+    from widgets._lifecycle import retired_banner_html
+
+    banner = retired_banner_html(KernelLimit(kernel_manager=None).reason)
+    assert "this server" in banner and "on Binder, 2 GB" in banner and "hub" in banner
+    assert "Restart Kernel and Run All Cells" in banner

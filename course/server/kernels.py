@@ -21,8 +21,9 @@ __all__ = ["KernelState", "KernelLimit", "kernels_to_stop", "retire_code", "REAS
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
 
 REASON = (
-    "Each lesson's kernel holds TensorFlow, so to keep the whole course inside the memory Binder "
-    "gives you, the course keeps only the lessons you used most recently running."
+    "Each lesson's kernel holds TensorFlow, so to keep the whole course inside the memory this server "
+    "gives you (on Binder, 2 GB; on a hub, what your instructor set), the course keeps only the "
+    "lessons you used most recently running."
 )
 
 
