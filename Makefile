@@ -18,8 +18,7 @@ PARALLEL ?= -n 2
 PYTEST_ARGS ?= tests -m "not browser" $(PARALLEL) -p no:cacheprovider -ra --durations=10
 # Then every lesson under nbval.
 NOTEBOOK_ARGS ?= notebooks --nbval-lax $(PARALLEL) --dist loadfile -p no:cacheprovider -ra --durations=5
-# Then the browser tier, beside the compatibility tiers (below): it measures memory in a 2 GiB
-# cgroup and bytes on the websocket, which another process's work does not change.
+# Then the browser tier alone: it measures memory in a 2 GiB cgroup and bytes on the websocket.
 BROWSER_ARGS ?= tests -m browser -p no:cacheprovider -ra
 # A contributor's loop: everything but the notebooks, browser, platform and compatibility tiers.
 FAST_ARGS ?= tests -m "pure or keras or widgets" $(PARALLEL) -p no:cacheprovider -q
@@ -110,11 +109,9 @@ lab: $(RUNTIME_STAMP)
 	@$(PY) -m course.environment
 	$(VENV)/bin/jupyter lab $(NOTEBOOK) --port=$(PORT) $(ROOT_ARGS) $(LAB_ARGS)
 
-# The browser tier keeps about one core busy (JupyterLab, a kernel and Chromium mostly wait on
-# each other: 610 CPU-seconds in 13 min 25 s) and each compatibility tier about one: they run side
-# by side, the browser tier beside Colab's set and then the oldest.
-test: lint test-tests test-lessons
-	$(MAKE) --no-print-directory -j2 --output-sync=line test-browser test-colab test-oldest
+# Serially. Side by side (make -j2) the browser tier and the compatibility tiers took as long as
+# one after the other (22 min 22 s against about 22 min 40 s): each slowed the other down.
+test: lint test-tests test-lessons test-browser test-compat
 
 test-main: test-tests test-lessons test-browser
 
