@@ -11,22 +11,17 @@ const PATIENCE_MS = 15000;  // then a figure still loading says why
 const UPDATES = ["_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces", "_py2js_restyle",
   "_py2js_relayout", "_py2js_update", "_py2js_animate", "_py2js_removeLayoutProps", "_py2js_removeTraceProps"];
 
-// The kernel answers between cells: during Run All a request waits until the last cell has run,
-// so a request for the module waits as long as it takes (waitMs undefined).
-function ask(model, request, reply, waitMs) {
-  return new Promise((resolve, reject) => {
-    const timer = waitMs === undefined ? undefined : setTimeout(() => {
-      model.off("msg:custom", answer);
-      reject(new Error("no answer from the kernel"));
-    }, waitMs);
+// The kernel answers between cells: during Run All the request waits until the last cell has run,
+// so it waits as long as that takes (a figure still loading says why after PATIENCE_MS).
+function askForModule(model) {
+  return new Promise((resolve) => {
     function answer(msg) {
-      if (!msg || msg.course !== reply) return;
-      clearTimeout(timer);
+      if (!msg || msg.course !== "module") return;
       model.off("msg:custom", answer);
       resolve(msg);
     }
     model.on("msg:custom", answer);
-    model.send({course: request});
+    model.send({course: "module"});
   });
 }
 
@@ -42,7 +37,7 @@ function moduleUrl(text) {
 
 function figureModule(model) {
   if (!globalThis[KEY]) {
-    const loading = ask(model, "module", "module").then(async (msg) => {
+    const loading = askForModule(model).then(async (msg) => {
       const bundle = moduleUrl(await gunzip(msg.bundle));
       const figure = (await gunzip(msg.figure)).replaceAll("./widgetbundle.js", bundle);
       return await import(moduleUrl(figure));
