@@ -105,9 +105,10 @@ $(TEST_STAMP): $(RUNTIME_STAMP) binder/requirements.txt pyproject.toml
 env: $(RUNTIME_STAMP)
 test-env: $(TEST_STAMP)
 
+# Through binder/start, as on Binder: the same thread settings for every kernel (course/threads.py).
 lab: $(RUNTIME_STAMP)
 	@$(PY) -m course.environment
-	$(VENV)/bin/jupyter lab $(NOTEBOOK) --port=$(PORT) $(ROOT_ARGS) $(LAB_ARGS)
+	PATH="$(abspath $(VENV))/bin:$$PATH" binder/start $(VENV)/bin/jupyter lab $(NOTEBOOK) --port=$(PORT) $(ROOT_ARGS) $(LAB_ARGS)
 
 # Serially. Side by side (make -j2) the browser tier and the compatibility tiers took as long as
 # one after the other (22 min 22 s against about 22 min 40 s): each slowed the other down.

@@ -54,8 +54,9 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-#: What the course needs at run time (the package itself is installed by ``postBuild``).
-ROOTS = ("tensorflow-cpu", "keras", "numpy", "plotly", "anywidget", "ipywidgets", "jupyterlab", "notebook")
+#: What the course needs at run time (the package itself is installed by ``postBuild``), and
+#: nbgitpuller, which serves the ``git-pull`` links a hub hands its learners.
+ROOTS = ("tensorflow-cpu", "keras", "numpy", "plotly", "anywidget", "ipywidgets", "jupyterlab", "notebook", "nbgitpuller")
 
 
 @dataclass(frozen=True)

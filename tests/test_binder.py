@@ -6,11 +6,18 @@ Dockerfile it would build, and the tests read it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from importlib import metadata
 from pathlib import Path
 
@@ -247,3 +254,128 @@ def test_start_passes_the_environment_and_arguments_through():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2 0 ['a b', 'c']"
+
+
+def run_start(env: dict, code: str) -> str:
+    """What ``code`` prints when run by this Python through ``binder/start``, with ``env``."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    env = {**env, "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", os.defpath)])}
+    result = subprocess.run(
+        [bash, str(BINDER / "start"), sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_start_gives_each_kernel_one_blas_thread_unless_told_otherwise():
+    from course.threads import BLAS_VARIABLES, TENSORFLOW_VARIABLES
+
+    bare = {key: value for key, value in os.environ.items() if key not in BLAS_VARIABLES + TENSORFLOW_VARIABLES}
+    show = f"import os; print(*(os.environ.get(name) for name in {BLAS_VARIABLES!r}))"
+    assert run_start(bare, show).split() == ["1"] * len(BLAS_VARIABLES)
+    # An administrator's own setting is kept.
+    assert run_start({**bare, "OMP_NUM_THREADS": "4"}, show).split()[0] == "4"
+    # A process started this way runs numpy's linear algebra on its own thread alone (without
+    # the setting, OpenBLAS starts one more thread per CPU of the machine when numpy loads).
+    if Path("/proc/self/task").is_dir():
+        count = "import numpy, os; a = numpy.ones((300, 300)); a @ a; print(len(os.listdir('/proc/self/task')))"
+        assert run_start(bare, count) == "1"
+
+
+def test_make_lab_starts_jupyterlab_through_binder_start():
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make")
+    result = subprocess.run(
+        [make, "-n", "lab", "-o", ".venv/.stamp-runtime"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lab = [line for line in result.stdout.splitlines() if "jupyter lab" in line]
+    assert lab and "binder/start" in lab[0], result.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# (d) the hub's nbgitpuller link works on this environment
+
+
+def readme_pull_link() -> urllib.parse.SplitResult:
+    links = re.findall(r"https://<your-hub>/hub/user-redirect/git-pull\?\S+", (BINDER / "README.md").read_text("utf-8"))
+    assert links, "binder/README.md gives no nbgitpuller link"
+    return urllib.parse.urlsplit(links[0])
+
+
+def course_repository(where: Path) -> Path:
+    """A git repository holding the lessons, named as the course's own, on branch main."""
+    repo = where / "keras-shapes-course"
+    shutil.copytree(REPO_ROOT / "notebooks", repo / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-c", "init.defaultBranch=main"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "lessons"]):
+        subprocess.run([*git, *command], cwd=repo, check=True, capture_output=True, timeout=60)
+    return repo
+
+
+def test_the_readme_link_pulls_the_lessons_on_this_environment(tmp_path):
+    """The environment built from binder/requirements.txt serves nbgitpuller's ``git-pull``: a
+    Jupyter server started here answers the README's link, clones the lessons into the
+    learner's home, and the link's ``urlpath`` names a lesson that is then there."""
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    link = readme_pull_link()
+    query = dict(urllib.parse.parse_qsl(link.query))
+    assert query["urlpath"].startswith("lab/tree/"), query
+    home = tmp_path / "home"
+    home.mkdir()
+    query["repo"] = course_repository(tmp_path / "origin").as_uri()
+
+    port, token = free_port(), secrets.token_hex(8)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "run")}
+    log = tmp_path / "server.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--no-browser", f"--ServerApp.port={port}",
+             "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={home}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"token {token}"}
+    try:
+        wait_for_server(base, headers, server, log)
+        # The page the link opens (a hub's user-redirect ends at the learner's server like this).
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/git-pull?{link.query}", headers=headers)) as page:
+            assert page.status == 200 and b"nbgitpuller" in page.read().lower()
+        # The pull the page asks for, as its event stream reports it.
+        api = f"{base}/git-pull/api?" + urllib.parse.urlencode(query)
+        with urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=120) as stream:
+            events = [json.loads(line[6:]) for line in stream.read().decode().splitlines() if line.startswith("data: ")]
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    phases = [event.get("phase") for event in events]
+    assert phases[-1:] == ["finished"], events
+    lesson = home / query["urlpath"].removeprefix("lab/tree/")
+    assert lesson.is_file(), (
+        f"the link opens {query['urlpath']}, which the pull did not create: {sorted(home.rglob('*'))[:20]}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_server(base: str, headers: dict, server: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the Jupyter server exited: {log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(f"{base}/api/status", headers=headers), timeout=5):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail("the Jupyter server did not answer within a minute")
