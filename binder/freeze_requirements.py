@@ -56,7 +56,17 @@ from packaging.utils import canonicalize_name
 
 #: What the course needs at run time (the package itself is installed by ``postBuild``), and
 #: nbgitpuller, which serves the ``git-pull`` links a hub hands its learners.
-ROOTS = ("tensorflow-cpu", "keras", "numpy", "plotly", "anywidget", "ipywidgets", "jupyterlab", "notebook", "nbgitpuller")
+ROOTS = (
+    "tensorflow-cpu",
+    "keras",
+    "numpy",
+    "plotly",
+    "anywidget",
+    "ipywidgets",
+    "jupyterlab",
+    "notebook",
+    "nbgitpuller",
+)
 
 
 @dataclass(frozen=True)
