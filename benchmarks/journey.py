@@ -28,12 +28,15 @@ Budgets (design.md): a lesson's p95 within 1.3 times the reference's; a drag set
 200 ms; 1.5 GB PSS; 6 MB per lesson and 25 MB for the course over the network.
 
     .venv/bin/python benchmarks/journey.py            # prints a table, writes JSON
+    .venv/bin/python benchmarks/journey.py --max-kernels 1   # a hub's single-kernel mode
 
-Results go to ``benchmarks/results/journey.json``.
+Results go to ``benchmarks/results/journey.json`` (``journey-max-kernels-1.json`` and so on where
+``--max-kernels`` sets the course's kernel limit as a hub's ``c.KernelLimit.max_kernels`` does).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import pathlib
@@ -263,11 +266,17 @@ def measure_reference(page, journey: Journey) -> dict:
     return result
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-kernels", type=int, default=None, help="the course's kernel limit (default: its own, 2)")
+    args = parser.parse_args(argv)
+    if args.max_kernels is not None and args.max_kernels < 1:
+        parser.error("--max-kernels must be at least 1")
     lessons = ready_lessons()
     results: dict = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "max_kernels": args.max_kernels,
         "reference_figure": "widgets._figure.CourseFigure (plotly FigureWidget, JavaScript over HTTP)",
         "budgets": {
             "memory_mb": MEMORY_BUDGET / MB,
@@ -283,7 +292,9 @@ def main() -> int:
     journey = None
     with (
         tempfile.TemporaryDirectory(prefix="journey-") as tmp,
-        journey_lab(pathlib.Path(tmp), extra_notebooks={REFERENCE: [REFERENCE_CELL]}) as lab,
+        journey_lab(
+            pathlib.Path(tmp), extra_notebooks={REFERENCE: [REFERENCE_CELL]}, max_kernels=args.max_kernels
+        ) as lab,
         chromium() as browser,
     ):
         context = browser.new_context(viewport=VIEWPORT)
@@ -343,8 +354,9 @@ def main() -> int:
         )
     results["summary"] = summary
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    written = RESULTS if args.max_kernels is None else RESULTS.with_name(f"journey-max-kernels-{args.max_kernels}.json")
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
     ref_p95 = reference.get("p95_ms")
 
@@ -396,7 +408,7 @@ def main() -> int:
         f"course: {summary['course_network_mb']} MB over the network (budget {COURSE_NETWORK_BUDGET / MB:.0f}), "
         f"peak {summary['peak_pss_mb']} MB PSS (budget {MEMORY_BUDGET / MB:.0f}), {summary['course_seconds']} s"
     )
-    print(f"wrote {RESULTS.relative_to(HERE.parent)}")
+    print(f"wrote {written.relative_to(HERE.parent)}")
     return 1 if error else 0
 
 

@@ -282,6 +282,7 @@ def start_lab(
     on_started: Callable[[int], None] | None = None,
     *,
     course_extension: bool = True,
+    max_kernels: int | None = None,
 ) -> LabServer:
     """Start JupyterLab serving ``root`` with throwaway config, data, runtime and settings dirs.
 
@@ -289,7 +290,8 @@ def start_lab(
     own data dir (lab extensions: ipywidgets, anywidget, plotly) and config dir (the course's
     server extension) stay on the search path. ``course_extension=False`` switches the course's
     server extension off, as in a practitioner's own Jupyter (the throwaway config dir is the
-    user's, read last). ``on_started`` gets the server's process id right after it is started,
+    user's, read last); ``max_kernels`` sets its ``KernelLimit.max_kernels`` as a hub's config would
+    (default: the course's own). ``on_started`` gets the server's process id right after it is started,
     before it has started any kernel.
     """
     dirs = {name: workdir / name for name in ("config", "data", "runtime", "settings", "workspaces", "checkpoints")}
@@ -301,6 +303,8 @@ def start_lab(
     server_config = {"FileCheckpoints": {"checkpoint_dir": str(dirs["checkpoints"])}}
     if not course_extension:
         server_config["ServerApp"] = {"jpserver_extensions": {"course.server": False}}
+    if max_kernels is not None:
+        server_config["KernelLimit"] = {"max_kernels": max_kernels}
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(server_config), encoding="utf-8")
 
     env = dict(os.environ)
@@ -909,17 +913,21 @@ class JourneyLab:
 
 
 @contextmanager
-def journey_lab(workdir: Path, extra_notebooks: dict[str, list[str]] | None = None) -> Iterator[JourneyLab]:
+def journey_lab(
+    workdir: Path, extra_notebooks: dict[str, list[str]] | None = None, max_kernels: int | None = None
+) -> Iterator[JourneyLab]:
     """Copy ``notebooks/`` into ``workdir/root`` (plus ``extra_notebooks``: a path below the root
-    to its code cells), start JupyterLab on it in a memory cgroup of Binder's size, and clean all
-    of it up afterwards."""
+    to its code cells), start JupyterLab on it in a memory cgroup of Binder's size (with
+    ``max_kernels`` as the course's kernel limit, if given), and clean all of it up afterwards."""
     root = workdir / "root"
     shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     for relative, sources in (extra_notebooks or {}).items():
         write_notebook(root / relative, sources)
     cgroup, note = MemoryCgroup.create(BINDER_MEMORY_LIMIT, "course-journey")
     try:
-        server = start_lab(root, workdir / "jupyterlab", on_started=cgroup.add if cgroup else None)
+        server = start_lab(
+            root, workdir / "jupyterlab", on_started=cgroup.add if cgroup else None, max_kernels=max_kernels
+        )
         try:
             memory = MemorySampler(server.process.pid).start()
             try:

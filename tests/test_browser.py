@@ -41,6 +41,7 @@ from browser_support import (
     MB,
     NOTEBOOK,
     REPO_ROOT,
+    RETIRED_CLASS,
     SETTLE_MS,
     VIEWPORT,
     Journey,
@@ -321,6 +322,33 @@ NOTEBOOK_7_LESSONS = [lesson for lesson in LESSONS if lesson.code in ("01", "05"
 def test_lesson_runs_in_notebook_7(lesson, browser, course_lab):
     label = f"Notebook 7, lesson {lesson.code}"
     check_in_fresh_page(browser, course_lab, lesson.notebook, f"notebook7-{lesson.code}", label, app="notebook")
+
+
+def test_a_kernel_stopped_from_outside_leaves_a_banner(browser, course_lab):
+    """Lesson 01 run in JupyterLab, then its kernel stopped through the server's REST API, as a
+    hub's idle culler, a script or another tab would: every course widget of the lesson shows
+    the banner that says what happened and what to run, and its sliders are switched off."""
+    lesson = next(lesson for lesson in LESSONS if lesson.code == "01")
+    context, page = fresh_page(browser)
+    try:
+        check_lesson(page, course_lab, lesson.notebook, "stopped-01", screenshot_dir=None)
+        kernels = [s["kernel"]["id"] for s in course_lab.api("/api/sessions") if s["path"] == lesson.notebook]
+        assert len(kernels) == 1, kernels
+        course_lab.api(f"/api/kernels/{kernels[0]}", method="DELETE")
+        banners = page.locator(f"{NOTEBOOK} .{RETIRED_CLASS}")
+        banners.first.wait_for(timeout=30_000)
+        text = banners.first.inner_text()
+        assert "kernel was stopped" in text and "shut down" in text, text
+        assert "Restart Kernel and Run All Cells" in text, text
+        # ipywidgets 8 marks a disabled slider's track with the ``disabled`` attribute
+        sliders = page.locator(f"{NOTEBOOK} .widget-slider .noUi-target")
+        disabled = page.locator(f"{NOTEBOOK} .widget-slider .noUi-target[disabled]")
+        assert sliders.count() and disabled.count() == sliders.count(), (
+            f"{sliders.count() - disabled.count()} of {sliders.count()} sliders still look alive after the kernel stopped"
+        )
+    finally:
+        course_lab.shutdown_sessions()
+        context.close()
 
 
 def test_course_server_serves_plotly_bundle(course_lab):

@@ -220,6 +220,59 @@ def test_the_banner_speaks_of_where_the_course_runs():
     limit as one case, not as the only place the course runs."""
     from widgets._lifecycle import retired_banner_html
 
-    banner = retired_banner_html(KernelLimit(kernel_manager=None).reason)
-    assert "this server" in banner and "on Binder, 2 GB" in banner and "hub" in banner
+    banner = retired_banner_html(KernelLimit(kernel_manager=None).limit_reason)
+    assert "this server" in banner and "on Binder, 2 GB" in banner and "hub" in banner and "own computer" in banner
     assert "Restart Kernel and Run All Cells" in banner
+    assert "the 2 lessons you used most recently" in banner
+    assert "only the lesson you used last running" in KernelLimit(kernel_manager=None, max_kernels=1).limit_reason
+
+
+class FakeKernels:
+    """What :func:`watch_shutdowns` needs of a kernel manager, recording what was done."""
+
+    def __init__(self, states):
+        self.states = dict(states)
+        self.cull_idle_timeout = 1200
+        self.stopped = []
+
+    def get_kernel(self, kernel_id):
+        return type("Kernel", (), {"execution_state": self.states[kernel_id]})()
+
+    async def shutdown_kernel(self, kernel_id, now=False, restart=False):
+        self.stopped.append(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        await self.shutdown_kernel(kernel_id)
+
+
+def test_every_stop_through_the_server_retires_the_widgets_first(monkeypatch):
+    """Whoever stops a kernel through the server (the learner, the idle culler, the limit), its
+    widgets are told why first, once; a busy kernel is stopped without waiting for it."""
+    from course.server.kernels import CULLED, SHUT_DOWN, watch_shutdowns
+
+    kernels = FakeKernels({"menu": "idle", "idle": "idle", "busy": "busy", "old": "idle"})
+    limit = KernelLimit(kernel_manager=kernels)
+    told = []
+
+    async def retire(kernel_id, reason=None):
+        told.append((kernel_id, reason, list(kernels.stopped)))
+        limit.retired.add(kernel_id)
+
+    monkeypatch.setattr(limit, "retire", retire)
+    watch_shutdowns(kernels, limit)
+
+    async def scenario():
+        await kernels.shutdown_kernel("menu")
+        await kernels.cull_kernel_if_idle("idle")
+        await kernels.shutdown_kernel("busy")
+        await limit.retire("old", limit.limit_reason)
+        await kernels.shutdown_kernel("old")
+
+    asyncio.run(scenario())
+    assert kernels.stopped == ["menu", "idle", "busy", "old"]
+    assert told == [
+        ("menu", SHUT_DOWN, []),
+        ("idle", CULLED.format(minutes=20), ["menu"]),
+        ("old", limit.limit_reason, ["menu", "idle", "busy"]),
+    ]
+    assert "20 minutes" in told[1][1]

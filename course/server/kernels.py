@@ -6,6 +6,12 @@ pages), so a learner who follows the lessons' links and never closes a tab would
 the limit (never the new one, never a busy one). Before stopping a kernel it runs
 ``widgets._lifecycle.retire_all`` there, so every course widget of that lesson shows a banner
 saying what happened and what to run, instead of sliders that silently do nothing.
+
+The same banner goes up whoever stops a kernel through the server: the learner (Kernel > Shut
+Down Kernel, the running-kernels panel, closing a lesson with its kernel), the server's own idle
+culler (``MappingKernelManager.cull_idle_timeout``, which a hub sets), or a script calling the
+REST API. Only a kernel that dies on its own (out of memory) cannot say so; JupyterLab then
+restarts it and says that itself.
 """
 
 from __future__ import annotations
@@ -16,15 +22,42 @@ from dataclasses import dataclass
 from traitlets import Int, Unicode
 from traitlets.config import LoggingConfigurable
 
-__all__ = ["KernelState", "KernelLimit", "kernels_to_stop", "retire_code", "REASON", "setup"]
+__all__ = [
+    "KernelState",
+    "KernelLimit",
+    "kernels_to_stop",
+    "retire_code",
+    "limit_reason",
+    "REASON",
+    "SHUT_DOWN",
+    "CULLED",
+    "watch_shutdowns",
+    "setup",
+]
 
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
 
 REASON = (
     "Each lesson's kernel holds TensorFlow, so to keep the whole course inside the memory this server "
-    "gives you (on Binder, 2 GB; on a hub, what your instructor set), the course keeps only the "
-    "lessons you used most recently running."
+    "gives you (on Binder, 2 GB; on a hub, what your instructor set; on your own computer, what you "
+    "chose), the course keeps only {kept} running."
 )
+#: Why a kernel stopped when someone shut it down through the server.
+SHUT_DOWN = (
+    "It was shut down through this Jupyter server: from a Kernel menu or the list of running "
+    "kernels (in this tab or another), or by closing this lesson together with its kernel."
+)
+#: Why a kernel stopped when the server's idle culler stopped it.
+CULLED = (
+    "It had been idle for more than {minutes} minutes, and this server stops idle kernels so that "
+    "their memory goes back to others."
+)
+
+
+def limit_reason(max_kernels: int) -> str:
+    """The banner's reason when the kernel limit stops a lesson, in the limit's own words."""
+    kept = "the lesson you used last" if max_kernels == 1 else f"the {max_kernels} lessons you used most recently"
+    return REASON.format(kept=kept)
 
 
 @dataclass(frozen=True)
@@ -81,12 +114,21 @@ class KernelLimit(LoggingConfigurable):
     retire_timeout = Int(
         10, config=True, help="Seconds to wait for a kernel to show its banner before stopping it anyway."
     )
-    reason = Unicode(REASON, config=True, help="Why the course stopped a lesson's kernel, as its banner says it.")
+    reason = Unicode(
+        "",
+        config=True,
+        help="Why the course stopped a lesson's kernel, as its banner says it (default: its own words).",
+    )
 
     def __init__(self, kernel_manager, **kwargs):
         super().__init__(**kwargs)
         self.kernel_manager = kernel_manager
         self._lock = asyncio.Lock()
+        self.retired: set[str] = set()  # kernels whose widgets show the banner already
+
+    @property
+    def limit_reason(self) -> str:
+        return self.reason or limit_reason(self.max_kernels)
 
     def running(self) -> list[KernelState]:
         return [
@@ -99,7 +141,7 @@ class KernelLimit(LoggingConfigurable):
         async with self._lock:
             stopped = []
             for kernel_id in kernels_to_stop(self.running(), self.max_kernels, started):
-                await self.retire(kernel_id)
+                await self.retire(kernel_id, self.limit_reason)
                 try:
                     await self.kernel_manager.shutdown_kernel(kernel_id)
                 except Exception as exc:  # noqa: BLE001 - a kernel that is already gone is fine
@@ -109,9 +151,13 @@ class KernelLimit(LoggingConfigurable):
                 stopped.append(kernel_id)
             return stopped
 
-    async def retire(self, kernel_id: str) -> None:
-        """Have the kernel's course widgets show the banner, and wait until the kernel is idle
-        again (its messages are then on their way to the browser)."""
+    async def retire(self, kernel_id: str, reason: str | None = None) -> None:
+        """Have the kernel's course widgets show the banner with ``reason`` (the limit's by
+        default), and wait until the kernel is idle again (its messages are then on their way to
+        the browser). Once per kernel."""
+        if kernel_id in self.retired:
+            return
+        self.retired.add(kernel_id)
         try:
             client = async_client(self.kernel_manager.get_kernel(kernel_id))
             client.start_channels()
@@ -120,7 +166,7 @@ class KernelLimit(LoggingConfigurable):
             return
         try:
             await client.execute_interactive(
-                retire_code(self.reason),
+                retire_code(reason or self.limit_reason),
                 silent=True,
                 store_history=False,
                 allow_stdin=False,
@@ -131,6 +177,38 @@ class KernelLimit(LoggingConfigurable):
             self.log.warning("course: kernel %s did not retire its widgets: %s", kernel_id, exc)
         finally:
             client.stop_channels()
+
+
+def watch_shutdowns(kernel_manager, limit: KernelLimit) -> None:
+    """Retire a kernel's course widgets before ``kernel_manager`` shuts it down, whoever asked:
+    with :data:`CULLED` when its idle culler did, else :data:`SHUT_DOWN`. A restart is not a
+    stop (the learner asked for it and sees it), and a busy kernel is not waited for."""
+    shutdown = kernel_manager.shutdown_kernel
+    cull = getattr(kernel_manager, "cull_kernel_if_idle", None)
+    culling: set[str] = set()
+
+    async def shutdown_kernel(kernel_id, *args, **kwargs):
+        if not kwargs.get("restart") and kernel_id not in limit.retired:
+            try:
+                busy = kernel_manager.get_kernel(kernel_id).execution_state == "busy"
+            except Exception:  # noqa: BLE001 - an unknown kernel: the server answers for it
+                busy = True
+            if not busy:
+                minutes = max(1, round(getattr(kernel_manager, "cull_idle_timeout", 0) / 60))
+                await limit.retire(kernel_id, CULLED.format(minutes=minutes) if kernel_id in culling else SHUT_DOWN)
+        limit.retired.discard(kernel_id)
+        return await shutdown(kernel_id, *args, **kwargs)
+
+    async def cull_kernel_if_idle(kernel_id):
+        culling.add(kernel_id)
+        try:
+            return await cull(kernel_id)
+        finally:
+            culling.discard(kernel_id)
+
+    kernel_manager.shutdown_kernel = shutdown_kernel
+    if cull is not None:
+        kernel_manager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
 def setup(serverapp) -> KernelLimit:
@@ -148,5 +226,6 @@ def setup(serverapp) -> KernelLimit:
                 serverapp.log.exception("course: enforcing the kernel limit failed")
 
     serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS, listener=on_kernel_action)
+    watch_shutdowns(serverapp.kernel_manager, limit)
     serverapp.log.info("course: at most %d kernels run at once", limit.max_kernels)
     return limit
