@@ -6,6 +6,7 @@ Dockerfile it would build, and the tests read it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -329,20 +330,7 @@ def test_the_readme_link_pulls_the_lessons_on_this_environment(tmp_path):
     home.mkdir()
     query["repo"] = course_repository(tmp_path / "origin").as_uri()
 
-    port, token = free_port(), secrets.token_hex(8)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "run")}
-    log = tmp_path / "server.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", "--no-browser", f"--ServerApp.port={port}",
-             "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={home}", *(["--allow-root"] if os.geteuid() == 0 else [])],
-            env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"token {token}"}
-    try:
-        wait_for_server(base, headers, server, log)
+    with jupyter_server(home, tmp_path) as (base, headers):
         # The page the link opens (a hub's user-redirect ends at the learner's server like this).
         with urllib.request.urlopen(urllib.request.Request(f"{base}/git-pull?{link.query}", headers=headers)) as page:
             assert page.status == 200 and b"nbgitpuller" in page.read().lower()
@@ -350,16 +338,42 @@ def test_the_readme_link_pulls_the_lessons_on_this_environment(tmp_path):
         api = f"{base}/git-pull/api?" + urllib.parse.urlencode(query)
         with urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=120) as stream:
             events = [json.loads(line[6:]) for line in stream.read().decode().splitlines() if line.startswith("data: ")]
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
     phases = [event.get("phase") for event in events]
     assert phases[-1:] == ["finished"], events
     lesson = home / query["urlpath"].removeprefix("lab/tree/")
     assert lesson.is_file(), (
         f"the link opens {query['urlpath']}, which the pull did not create: {sorted(home.rglob('*'))[:20]}"
     )
+
+
+@contextlib.contextmanager
+def jupyter_server(root: Path, workdir: Path, system_config: Path | None = None):
+    """A Jupyter server from this environment serving ``root``, with a throwaway user config and
+    runtime dir in ``workdir`` (and ``system_config`` on the config path, as a hub's
+    ``/etc/jupyter`` would be); yields its base URL and the headers that authenticate, then stops
+    it. Its log is ``workdir/server.log``."""
+    port, token = free_port(), secrets.token_hex(8)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(workdir / "config"), "JUPYTER_RUNTIME_DIR": str(workdir / "run")}
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    if system_config is not None:
+        env["JUPYTER_CONFIG_PATH"] = str(system_config)
+    log = workdir / "server.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--no-browser", f"--ServerApp.port={port}",
+             "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"token {token}"}
+    try:
+        wait_for_server(base, headers, server, log)
+        yield base, headers
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def free_port() -> int:
@@ -379,3 +393,81 @@ def wait_for_server(base: str, headers: dict, server: subprocess.Popen, log: Pat
         except OSError:
             time.sleep(0.3)
     pytest.fail("the Jupyter server did not answer within a minute")
+
+
+# --------------------------------------------------------------------------------------------
+# (e) the hub's Jupyter server settings in binder/README.md do what it says
+
+# Run in the kernel: a course widget shown as a lesson shows it, and a record of the reason the
+# banner gives when the server stops the kernel (the banner itself is the widgets' own code).
+RECORD_THE_BANNER = """
+import pathlib
+import ipywidgets as W
+from widgets import _lifecycle
+
+box = W.VBox([W.IntSlider()])
+_lifecycle.register(box)
+_retire_all = _lifecycle.retire_all
+
+
+def _recording(reason):
+    pathlib.Path({record!r}).write_text(reason, encoding="utf-8")
+    return _retire_all(reason)
+
+
+_lifecycle.retire_all = _recording
+"""
+
+
+def readme_hub_config() -> dict:
+    """The Jupyter server settings binder/README.md gives a hub: its one JSON block that sets the
+    course's kernel limit."""
+    blocks = re.findall(r"```json\n(.*?)```", (BINDER / "README.md").read_text("utf-8"), re.S)
+    configs = [json.loads(block) for block in blocks if '"KernelLimit"' in block]
+    assert len(configs) == 1, f"binder/README.md should give one JSON block of hub settings, not {len(configs)}"
+    return configs[0]
+
+
+def test_the_readme_hub_settings_keep_one_kernel_and_cull_idle_ones_with_the_banner(tmp_path):
+    """The README's hub settings, in a system config directory as a hub mounts them: the server
+    keeps one lesson's kernel, and its idle culler stops an idle kernel only after the lesson's
+    widgets put up the banner that names the idle time (the culler's times shortened here)."""
+    from jupyter_client import BlockingKernelClient
+
+    from course.server.kernels import CULLED, idle_time
+
+    config = readme_hub_config()
+    assert config["KernelLimit"]["max_kernels"] == 1, config
+    culler = config["MappingKernelManager"]
+    assert culler["cull_idle_timeout"] >= 600 and culler["cull_connected"] is True, culler
+    culler.update(cull_idle_timeout=10, cull_interval=2)
+    system = tmp_path / "etc-jupyter"
+    system.mkdir()
+    (system / "jupyter_server_config.json").write_text(json.dumps(config), encoding="utf-8")
+    record = tmp_path / "banner.txt"
+
+    with jupyter_server(tmp_path, tmp_path, system_config=system) as (base, headers):
+        log = (tmp_path / "server.log").read_text(errors="replace")
+        assert "at most 1 kernels run at once" in log, log[-2000:]
+        request = urllib.request.Request(f"{base}/api/kernels", data=b'{"name": "python3"}', headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            kernel_id = json.loads(answer.read())["id"]
+        client = BlockingKernelClient(connection_file=str(tmp_path / "run" / f"kernel-{kernel_id}.json"))
+        client.load_connection_file()
+        client.start_channels(hb=False)  # a heartbeat not yet answered reads as a dead kernel
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(RECORD_THE_BANNER.format(record=str(record)), timeout=120)
+            assert reply["content"]["status"] == "ok", reply["content"]
+        finally:
+            client.stop_channels()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers)) as answer:
+                if not json.loads(answer.read()):
+                    break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the culler did not stop the idle kernel within a minute")
+    assert record.is_file(), "the kernel was stopped without its widgets being told"
+    assert record.read_text(encoding="utf-8") == CULLED.format(idle=idle_time(10))

@@ -272,7 +272,20 @@ def test_every_stop_through_the_server_retires_the_widgets_first(monkeypatch):
     assert kernels.stopped == ["menu", "idle", "busy", "old"]
     assert told == [
         ("menu", SHUT_DOWN, []),
-        ("idle", CULLED.format(minutes=20), ["menu"]),
+        ("idle", CULLED.format(idle="20 minutes"), ["menu"]),
         ("old", limit.limit_reason, ["menu", "idle", "busy"]),
     ]
     assert "20 minutes" in told[1][1]
+
+
+def test_the_culled_banner_gives_the_idle_time_in_words():
+    from course.server.kernels import idle_time
+
+    assert [idle_time(s) for s in (1200, 3600, 120, 90, 5, 0)] == [
+        "20 minutes",
+        "60 minutes",
+        "2 minutes",
+        "90 seconds",
+        "5 seconds",
+        "1 second",
+    ]

@@ -31,6 +31,7 @@ __all__ = [
     "REASON",
     "SHUT_DOWN",
     "CULLED",
+    "idle_time",
     "watch_shutdowns",
     "setup",
 ]
@@ -49,9 +50,17 @@ SHUT_DOWN = (
 )
 #: Why a kernel stopped when the server's idle culler stopped it.
 CULLED = (
-    "It had been idle for more than {minutes} minutes, and this server stops idle kernels so that "
-    "their memory goes back to others."
+    "It had been idle for more than {idle}, and this server stops idle kernels so that their memory "
+    "goes back to others."
 )
+
+
+def idle_time(seconds: float) -> str:
+    """The culler's idle timeout in words: minutes from two minutes up, else seconds."""
+    if seconds >= 120:
+        return f"{round(seconds / 60)} minutes"
+    seconds = max(1, round(seconds))
+    return f"{seconds} second" + ("s" if seconds != 1 else "")
 
 
 def limit_reason(max_kernels: int) -> str:
@@ -194,8 +203,8 @@ def watch_shutdowns(kernel_manager, limit: KernelLimit) -> None:
             except Exception:  # noqa: BLE001 - an unknown kernel: the server answers for it
                 busy = True
             if not busy:
-                minutes = max(1, round(getattr(kernel_manager, "cull_idle_timeout", 0) / 60))
-                await limit.retire(kernel_id, CULLED.format(minutes=minutes) if kernel_id in culling else SHUT_DOWN)
+                idle = idle_time(getattr(kernel_manager, "cull_idle_timeout", 0))
+                await limit.retire(kernel_id, CULLED.format(idle=idle) if kernel_id in culling else SHUT_DOWN)
         limit.retired.discard(kernel_id)
         return await shutdown(kernel_id, *args, **kwargs)
 
