@@ -65,12 +65,9 @@ import os
 import pathlib
 import platform
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from queue import Empty
 
 import numpy as np
@@ -82,6 +79,9 @@ ROOT = HERE.parent
 NOTEBOOKS = ROOT / "notebooks"
 RESULTS = HERE / "results" / "class_load.json"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import start_lab  # noqa: E402  (the tests' JupyterLab, as a learner's server)
 
 from course.threads import BLAS_VARIABLES, TENSORFLOW_VARIABLES, cpu_limit, thread_settings  # noqa: E402
 
@@ -163,15 +163,12 @@ def lesson_cells(lesson: str) -> tuple[pathlib.Path, list[str]]:
 def memory(pid: int) -> dict[str, int]:
     """RSS, PSS and USS of one process, in bytes."""
     info = psutil.Process(pid).memory_full_info()
-    pss = getattr(info, "pss", None)
-    try:
-        for line in pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                pss = int(line.split()[1]) * 1024
-                break
-    except OSError:
-        pass
-    return {"rss": info.rss, "pss": pss if pss is not None else info.rss, "uss": info.uss}
+    return {"rss": info.rss, "pss": info.pss, "uss": info.uss}
+
+
+def server_memory(server) -> dict[str, float]:
+    """The learner's Jupyter server's RSS, PSS and USS, in MiB."""
+    return {kind: round(value / MIB, 1) for kind, value in memory(server.process.pid).items()}
 
 
 def percentile(values, q) -> float | None:
@@ -323,9 +320,7 @@ class Learner:
             print(f"learner {self.index}: stopping its kernel: {exc}", file=sys.stderr)
 
 
-async def class_run(
-    n: int, caps: str, cells: list[str], moves: int, server: JupyterServer, node_cpus: int | None = None
-) -> dict:
+async def class_run(n: int, caps: str, cells: list[str], moves: int, server, node_cpus: int | None = None) -> dict:
     """N learners: the class start, the kernels' memory, then the moves; the kernels always stopped."""
     env = kernel_env(caps, node_cpus)
     result: dict = {"learners": n, "caps": caps}
@@ -338,7 +333,7 @@ async def class_run(
                     group.create_task(learner.run_lesson(cells))
             lesson_s = [learner.lesson_s for learner in learners]
             kernels = [memory(learner.pid) for learner in learners]
-            result["server_memory_mib"] = server.memory()
+            result["server_memory_mib"] = server_memory(server)
             async with asyncio.TaskGroup() as group:
                 for learner in learners:
                     group.create_task(learner.find_slider())
@@ -376,72 +371,6 @@ async def class_run(
             for kind in ("rss", "pss", "uss")
         },
     }
-
-
-class JupyterServer:
-    """A learner's Jupyter server, with this environment's server extensions, idle beside the kernels
-    (they run without it: it is here to be measured, sharing pages with them as in a container)."""
-
-    def __init__(self):
-        self.runtime = tempfile.TemporaryDirectory(prefix="class-load-server-")
-        self.log = open(pathlib.Path(self.runtime.name) / "server.log", "w+")
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            f"--port={self.port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--IdentityProvider.token=x",
-            "--allow-root",  # where the benchmark runs as root, as in some containers
-            f"--ServerApp.root_dir={NOTEBOOKS}",
-        ]
-        env = dict(kernel_env("off"), JUPYTER_RUNTIME_DIR=self.runtime.name)
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.start_s = None
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}?token=x"
-
-    def wait_ready(self, timeout: float = 120) -> bool:
-        """Until it answers; then its /lab page once, as a learner's browser asks. True if /lab loaded."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"the Jupyter server stopped at start:\n{self.log.read()[-2000:]}")
-            try:
-                urllib.request.urlopen(self.url("/api/status"), timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the Jupyter server did not answer within {timeout:.0f} s") from None
-                time.sleep(0.5)
-        try:
-            urllib.request.urlopen(self.url("/lab"), timeout=30).read()
-        except OSError:
-            return False
-        finally:
-            self.start_s = time.monotonic() - self.started
-        time.sleep(SERVER_SETTLE_S)
-        return True
-
-    def memory(self) -> dict[str, float]:
-        return {kind: round(value / MIB, 1) for kind, value in memory(self.process.pid).items()}
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-        self.runtime.cleanup()
 
 
 def capacity(run: dict, node_gib: float, guarantee_gib: float) -> dict:
@@ -497,7 +426,6 @@ def print_tables(report: dict) -> None:
     print(
         f"one Jupyter server, before any kernel: RSS {alone['rss']:.0f} MiB, PSS {alone['pss']:.0f} MiB, "
         f"USS {alone['uss']:.0f} MiB; started and served /lab in {report.get('server_start_s')} s"
-        + ("" if report.get("server_served_lab") else " (its /lab page did not load)")
     )
     print(
         "per learner: the server (measured beside the kernels) and the kernels kept, the second by its USS; "
@@ -570,33 +498,37 @@ def main(argv=None) -> int:
         "runs": [],
     }
     print(f"caps on = {report['caps_settings']}", flush=True)
-    server = JupyterServer()
-    try:
-        report["server_served_lab"] = server.wait_ready()
-        # what a spawn pays once the container runs: from the command to /lab served
-        report["server_start_s"] = round(server.start_s, 1)
-        report["server_memory_mib"] = server.memory()
-        for n in args.learners:
-            for caps in args.caps:
-                print(f"{n} learner(s), caps {caps}: lesson {path.name} ...", flush=True)
-                started = time.monotonic()
-                run = asyncio.run(class_run(n, caps, cells, args.moves, server, args.node_cpus))
-                if "error" in run:
-                    print(f"  the run stopped: {run['error']}", file=sys.stderr, flush=True)
-                else:
-                    # with one kernel TensorFlow's pages are its own, so its USS is not what a second
-                    # learner's container would be charged
-                    run["capacity"] = capacity(run, args.node_gib, args.guarantee_gib) if n >= 2 else None
-                    print(
-                        f"  start median {run['start_median_s']} s, max {run['start_max_s']} s; moves p50 "
-                        f"{run['move_p50_ms']} ms, p95 {run['move_p95_ms']} ms ({time.monotonic() - started:.0f} s)",
-                        flush=True,
-                    )
-                report["runs"].append(run)
-                results.parent.mkdir(parents=True, exist_ok=True)
-                results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="class-load-server-") as workdir:
+        started = time.monotonic()
+        server = start_lab(NOTEBOOKS, pathlib.Path(workdir))
+        try:
+            server.get("/lab")  # the page a learner's browser asks for first
+            # what a spawn pays once the container runs: from the command to /lab served
+            report["server_start_s"] = round(time.monotonic() - started, 1)
+            time.sleep(SERVER_SETTLE_S)
+            report["server_memory_mib"] = server_memory(server)
+            for n in args.learners:
+                for caps in args.caps:
+                    print(f"{n} learner(s), caps {caps}: lesson {path.name} ...", flush=True)
+                    started = time.monotonic()
+                    run = asyncio.run(class_run(n, caps, cells, args.moves, server, args.node_cpus))
+                    if "error" in run:
+                        print(f"  the run stopped: {run['error']}", file=sys.stderr, flush=True)
+                    else:
+                        # with one kernel TensorFlow's pages are its own, so its USS is not what a
+                        # second learner's container would be charged
+                        run["capacity"] = capacity(run, args.node_gib, args.guarantee_gib) if n >= 2 else None
+                        print(
+                            f"  start median {run['start_median_s']} s, max {run['start_max_s']} s; moves p50 "
+                            f"{run['move_p50_ms']} ms, p95 {run['move_p95_ms']} ms "
+                            f"({time.monotonic() - started:.0f} s)",
+                            flush=True,
+                        )
+                    report["runs"].append(run)
+                    results.parent.mkdir(parents=True, exist_ok=True)
+                    results.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        finally:
+            server.stop()
     print_tables(report)
     print(f"wrote {results}")
     return 1 if any("error" in run for run in report["runs"]) else 0

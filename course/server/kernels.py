@@ -203,8 +203,9 @@ def watch_shutdowns(kernel_manager, limit: KernelLimit) -> None:
             except Exception:  # noqa: BLE001 - an unknown kernel: the server answers for it
                 busy = True
             if not busy:
-                idle = idle_time(getattr(kernel_manager, "cull_idle_timeout", 0))
-                await limit.retire(kernel_id, CULLED.format(idle=idle) if kernel_id in culling else SHUT_DOWN)
+                culled = kernel_id in culling
+                reason = CULLED.format(idle=idle_time(kernel_manager.cull_idle_timeout)) if culled else SHUT_DOWN
+                await limit.retire(kernel_id, reason)
         limit.retired.discard(kernel_id)
         return await shutdown(kernel_id, *args, **kwargs)
 
