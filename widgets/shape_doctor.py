@@ -301,7 +301,11 @@ class ErrorGallery(CourseWidget):
         self.keras_side.value = (
             "<b>The code</b>" + _pre(setup.code) + f"<b>What Keras says</b> ({type(error).__name__})" + _pre(said)
         )
-        doctor_says = [f"<b>The doctor</b><br>{_words_html(doctor.explain_error(error))}" if error is not None else ""]
+        doctor_says = [
+            f"<b>The doctor</b><br>{_words_html(doctor.explain_error(error, model=model, x=setup.data_shape, y=setup.target_shape))}"
+            if error is not None
+            else ""
+        ]
         if model is not None and setup.data_shape is not None:
             verdict = doctor.diagnose(setup.data_shape, model, y=setup.target_shape)
             call = f"diagnose({setup.data_shape}" + (f", y={setup.target_shape}" if setup.target_shape else "") + ")"

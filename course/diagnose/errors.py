@@ -7,11 +7,17 @@ batch sizes, targets against the loss, kernels larger than their input, unknown 
 layer builds its weights, token ids beyond an Embedding, the re-run trap of Keras 3 and the shape
 errors that surface as "Graph execution error" inside ``fit``. Where the text does not say enough
 for a sure fix, it says what to check and how, never a guess.
+
+Given the model (and the data's and targets' shapes), ``model_errors`` names the layer and the
+axis at fault from the model's own structure first; ``target_errors`` and ``layer_errors`` read
+the loss, output and Reshape or weight errors.
 """
 
 from __future__ import annotations
 
 import re
+
+from . import context, input_errors, layer_errors, model_errors, target_errors, targets
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _PATH = re.compile(
@@ -47,7 +53,10 @@ def _unknown_keyword(message: str) -> str | None:
 
 
 def _static_batch(message: str) -> str | None:
-    if "stateful=True" not in message or "batch size must be static" not in message:
+    older = (
+        "stateful, it needs to know its batch size" in message or "a complete input_shape must be provided" in message
+    )
+    if not older and ("stateful=True" not in message or "batch size must be static" not in message):
         return None
     return (
         "A stateful layer keeps one state per row of the batch, so it must know the batch size when the model "
@@ -68,6 +77,18 @@ def _state_batch(message: str) -> str | None:
         f"This stateful model was built for batches of {want} sequences, one state per row, but it was handed "
         f"{got} rows at once. Pass `batch_size={want}` to `fit`, `predict` and `evaluate`, and give them a number "
         f"of sequences that is a multiple of {want} (drop the extra ones, e.g. `x[: len(x) // {want} * {want}]`)."
+    )
+
+
+def _divisible(message: str) -> str | None:
+    """Keras 2's wording of a stateful model given a number of samples its batch size does not divide."""
+    found = re.search(r"number of samples that can be divided by the batch size\. Found: (\d+) samples", message)
+    if not found:
+        return None
+    return (
+        f"This stateful model was given {found.group(1)} sequences, which its batch size does not divide: it keeps one "
+        "state per row of a batch, so every batch must be full. Trim the data to whole batches with the model's own batch "
+        "size `b`: `n = len(x) // b * b; model.fit(x[:n], y[:n], batch_size=b, shuffle=False)`."
     )
 
 
@@ -131,10 +152,12 @@ def _ndim(message: str) -> str | None:
         )
     if want == 3 and not minimum:
         return (
-            f"A recurrent layer reads 3-D input, (samples, timesteps, features), but the layer before it gives "
-            f"{got}-D {shape}. The model itself is built on too few axes: start it with "
+            f"A recurrent layer reads 3-D input, (samples, timesteps, features), but what reaches it is "
+            f"{got}-D {shape}. Either the model's Input has too few axes: then start it with "
             "`keras.Input(shape=(timesteps, features))`, e.g. `(3, 1)` for 3 steps of one value, and shape your "
-            "data to match (`x.reshape(len(x), 3, 1)` or, to make real time windows, `keras.utils.timeseries_dataset_from_array`)."
+            "data to match (`x.reshape(len(x), 3, 1)` or, to make real time windows, `keras.utils.timeseries_dataset_from_array`); "
+            "or a layer before it removed the time axis (a Flatten, a global pooling, a recurrent layer without "
+            "`return_sequences=True`). `model.summary()` shows which: look for the first layer whose output has 2 axes."
         )
     if minimum and want in (3, 4, 5):
         spatial = {3: "(steps, channels)", 4: "(height, width, channels)", 5: "(depth, height, width, channels)"}[want]
@@ -215,6 +238,41 @@ def _axis_value(message: str) -> str | None:
     axis, want, got = found.groups()
     sizes = [part.strip() for part in got.split(",") if part.strip()]
     have = sizes[int(axis)] if sizes and -len(sizes) <= int(axis) < len(sizes) else "another number of"
+    if int(axis) not in (-1, len(sizes) - 1):
+        channels = (
+            f" Your data has {want} on its last axis: it looks channels last, while this layer reads axis {axis} "
+            "(a convolution or pooling with `data_format='channels_first'`, or a normalisation with "
+            f"`axis={axis}`). Transpose the data to that layout, or drop `data_format='channels_first'` from the model."
+            if sizes and sizes[-1] == want
+            else ""
+        )
+        return (
+            f"The layer reads axis {axis} of its input and was built for {want} there, but receives ({got}), with {have} on "
+            f"that axis.{channels} Print `model.summary()` and `x.shape` to compare."
+        )
+    model_input = re.search(r"Arguments received by \w+\.call\(\):\s*• inputs=\S*\(shape=\(([^)]*)\)", message)
+    if model_input and [part.strip() for part in model_input.group(1).split(",")] != sizes:
+        return (
+            f"A layer inside the model was built for {want} values on the last axis and receives ({got}), but the data "
+            f"given to the model is ({model_input.group(1)}): a layer before it (a Flatten, a Reshape, a convolution) "
+            "made those sizes, so the cause is in what reaches it, not necessarily the data's features. Print "
+            "`model.summary()` and compare it with `x.shape`; `explain_error(error, model=model, x=x)` names the layer."
+        )
+    layer = re.search(r"of layer '([^']+)'", message)
+    convolution = layer is not None and re.search(r"conv|pool", layer.group(1), re.IGNORECASE)
+    if not convolution and len(sizes) >= 4 and sizes[1] == want and sizes[-1] != want:
+        return (
+            f"The layer was built for {want} values on the last axis and this data ({got}) has {have} there, and {want} on "
+            "axis 1. If the layer is a convolution or pooling layer, the data is channels first and the model channels "
+            f"last: transpose it, `x = np.transpose(x, (0, 2, 3, 1))`. Otherwise the last axis of the data must match "
+            "the last number of `keras.Input(shape=...)`. `explain_error(error, model=model, x=x)` tells which."
+        )
+    if convolution and len(sizes) == 4 and sizes[1] == want and sizes[-1] != want:
+        return (
+            f"The layer was built for {want} channels on the last axis (channels last, Keras's default), and this data "
+            f"({got}) has {want} on axis 1: it looks channels first. Transpose it, `x = np.transpose(x, (0, 2, 3, 1))`, or "
+            "give the model's convolution and pooling layers `data_format='channels_first'`."
+        )
     return (
         f"The layer was built for {want} features (the last axis) but the data has {have}: its kernel has "
         f"one row per feature, so the counts must agree. The last number of `keras.Input(shape=...)` must be the "
@@ -238,8 +296,40 @@ _CHECK = (
 )
 
 
-def _target_rank(message: str) -> str | None:
-    """The losses' own checks of targets against the output (cross-entropies)."""
+def _class_numbers(target: tuple, classes: int, loss: str) -> str:
+    """One class number per sample against an output of ``classes`` scores, said for the loss the
+    model is compiled with (``loss``, '' when unknown: then no loss is named as the one in use)."""
+    axes = (
+        "The targets have one axis fewer than the model's output"
+        if target == ()
+        else f"The targets hold one value per sample and the model's output {classes} (one score per class)"
+    )
+    numbers = (
+        "if your labels are class numbers (0, 1, 2...), keep them and use `loss='sparse_categorical_crossentropy'`, "
+        f"or one-hot them with `keras.utils.to_categorical(y, {classes})`"
+    )
+    if "binary" in loss:
+        return (
+            f"{axes}. The model is compiled with `loss='{loss}'`, which scores each of the output's {classes} values as a "
+            f"yes/no answer of its own, so it needs targets of the output's shape, {classes} columns of 0/1, and gets one "
+            f"number per sample. For one class out of {classes} (a softmax) it is the wrong loss: {numbers} and use "
+            f"`categorical_crossentropy`. `{loss}` fits one sigmoid unit (two classes) or several independent yes/no labels."
+        )
+    if loss and "categorical" in loss and "sparse" not in loss:
+        return (
+            f"{axes}. The model is compiled with `loss='{loss}'`: its targets must be one-hot, one column per class, "
+            f"like the output. {numbers[0].upper() + numbers[1:]}."
+        )
+    named = f"The model is compiled with `loss='{loss}'`, a cross-entropy that" if loss else "The cross-entropy loss"
+    return (
+        f"{axes}. {named} compares each target with the output value for value, so it needs targets of the output's "
+        f"shape, {classes} columns. {numbers[0].upper() + numbers[1:]} (for the categorical cross-entropy)."
+    )
+
+
+def _target_rank(message: str, loss: str = "") -> str | None:
+    """The losses' own checks of targets against the output (cross-entropies); ``loss`` is the
+    model's compiled loss where the model is known."""
     sparse = "target.ndim - 1" in message or "up until the last dimension" in message
     if not sparse and "Arguments `target` and `output` must have the same" not in message:
         return None
@@ -263,13 +353,14 @@ def _target_rank(message: str) -> str | None:
         return (
             f"{shapes} With `sparse_categorical_crossentropy` each target is one class number per output row. " + _CHECK
         )
-    if t in ((), (1,)) and len(o) == 1 and o[0] > 1:
+    if len(o) == len(t) + 1 and t == o[:-1] and len(o) >= 2 and o[-2] != o[-1]:
         return (
-            "The targets and the model's output have different numbers of axes. With "
-            "`loss='categorical_crossentropy'` the targets must be one-hot, one column per class, like the output. "
-            "If your labels are class numbers (0, 1, 2...), keep them and use `loss='sparse_categorical_crossentropy'`, "
-            f"or one-hot them with `keras.utils.to_categorical(y, {o[0]})`."
+            f"{shapes} The targets hold one number for each of the output's {o[-2]} timesteps (class numbers), and the "
+            f"output gives {o[-1]} scores at each step: with class numbers, use `loss='sparse_categorical_crossentropy'` "
+            f"(or one-hot them, `keras.utils.to_categorical(y, {o[-1]})`, for the categorical cross-entropy)."
         )
+    if t in ((), (1,)) and len(o) == 1 and o[0] > 1:
+        return _class_numbers(t, o[0], loss)
     if len(o) == len(t) + 1 and o[-1:] == t[-1:]:
         return (
             f"{shapes} The model gives a prediction for every timestep but there is one label per sequence: set "
@@ -302,6 +393,15 @@ def _target_values(message: str) -> str | None:
     if not found:
         return None
     _first, _second, target, output = found.groups()
+    wanted, given = _sizes(target.strip("[]").replace("?", "None")), _sizes(output.strip("[]").replace("?", "None"))
+    if len(given) == 3 and len(wanted) == 2 and wanted[1:] == given[1:2] and given[2] != given[1]:
+        return (
+            f"The targets come in batches of {target}, one value for each of the output's {given[1]} positions on its second "
+            f"axis (the timesteps of a sequence model), and the model gives {given[2]} values at each of them ({output}). "
+            f"If each timestep has one target value, end the model with `Dense(1)` and give the targets a last axis, "
+            f"`y[..., None]`; if they are class numbers, keep them and use `loss='sparse_categorical_crossentropy'` with "
+            f"`Dense({given[2]}, activation='softmax')`."
+        )
     return (
         f"The loss compares each target with the model's output, but the targets come in batches of shape {target} "
         f"and the output in {output}. Make the last layer produce one value per target value (e.g. `Dense(n)` for "
@@ -360,11 +460,13 @@ def _too_small(message: str) -> str | None:
     found = re.search(r"inputs[ .]shape=\[?\(?([^\])`]*)", message)
     sizes = []
     if found:
-        sizes = [int(n) for n in re.findall(r"\d+", found.group(1))]
+        tokens = re.findall(r"None|\d+", found.group(1))
+        sizes = [int(n) for n in tokens[1:]]  # the first is the batch (None, or a number at run time)
     channels_first = len(sizes) >= 3 and sizes[0] <= 4 and sizes[-1] > 4
     advice = (
         f" Here the first axis after the samples is {sizes[0]} and the last {sizes[-1]}: that looks like channels first. Keras reads "
-        f"channels last, so build the model on `keras.Input(shape=({', '.join(map(str, sizes[1:] + sizes[:1]))}))` and keep "
+        f"channels last (unless a layer has `data_format='channels_first'`: then give every convolution and pooling layer "
+        f"the same one), so build the model on `keras.Input(shape=({', '.join(map(str, sizes[1:] + sizes[:1]))}))` and keep "
         "images as (height, width, channels)."
         if channels_first
         else ""
@@ -484,6 +586,7 @@ _MESSAGE_RULES = (
     _batch_input_shape,
     _unknown_keyword,
     _static_batch,
+    _divisible,
     _state_batch,
     _incompatible_state,
     _short_stateful_batch,
@@ -503,23 +606,59 @@ _MESSAGE_RULES = (
 )
 
 
-def explain_error(exc: BaseException) -> str:
+def _loss_of(model) -> str:
+    """The model's compiled loss as a name ('' without a model, or with a loss that has none)."""
+    if model is None or isinstance(getattr(model, "loss", None), (dict, list, tuple)):
+        return ""  # one loss per output: the message does not say which output failed
+    try:
+        name = targets.loss_name(model)
+    except Exception:  # noqa: BLE001 - a loss we cannot name: none is named
+        return ""
+    return name if re.fullmatch(r"\w+", name or "") else ""
+
+
+def explain_error(error: BaseException, model=None, x=None, y=None) -> str:
     """A plain-language explanation, with the fix, of a Keras error about shapes; where the
-    message does not say enough for a sure fix, what to check and how."""
-    message = _text(exc)
+    message does not say enough for a sure fix, what to check and how.
+
+    ``model``, ``x`` and ``y`` (arrays or shapes; lists or dicts of them for several inputs or
+    outputs) are optional context: with them the explanation names the layer and the axis at fault
+    from the model's own structure. Context that cannot be read is ignored.
+    """
+    if not isinstance(error, BaseException):
+        return (
+            f"`explain_error` reads the exception Keras raised (catch it with `except Exception as error:` and pass "
+            f"`error`); it got a {type(error).__name__}."
+        )
+    message = _text(error)
+    try:
+        found = context.read(error, model, x, y)
+    except Exception:  # noqa: BLE001 - odd context is ignored
+        found = context.Context(error=error)
+    explanation = model_errors.explain(message, found)
+    if explanation:
+        return explanation
+    loss = _loss_of(found.model)
     for rule in _MESSAGE_RULES:
-        explanation = rule(message)
+        explanation = rule(message, loss) if rule is _target_rank else rule(message)
         if explanation:
             return explanation
     for rule in (_reset_states, _timeseries_generator, _input_arguments):
-        explanation = rule(exc, message)
+        explanation = rule(error, message)
         if explanation:
             return explanation
-    explanation = _graph_execution(message)
+    for read in (target_errors.explain, layer_errors.explain):
+        try:
+            explanation = read(error, message, found) if read is target_errors.explain else read(message, found)
+        except Exception:  # noqa: BLE001 - a rule that cannot read odd context says nothing
+            explanation = None
+        if explanation:
+            return explanation
+    explanation = input_errors.explain(message) or _graph_execution(message)
     if explanation:
         return explanation
-    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    first = message.strip().splitlines()[0] if message.strip() else type(error).__name__
     return (
-        f"This is not one of the shape errors the course explains ({type(exc).__name__}: {first[:200]}). "
+        f"This is not one of the shape errors the course explains ({type(error).__name__}: {first[:200]}). "
         "To find out whether shapes are involved: " + _CHECK
     )
