@@ -286,10 +286,10 @@ def test_data_shapes_are_parsed_strictly_and_arrays_read(built):
 
 
 def test_models_the_doctor_cannot_read_are_refused_in_words(keras):
-    two = keras.Input(shape=(3,)), keras.Input(shape=(2,))
+    two = keras.Input(shape=(3,), name="left"), keras.Input(shape=(2,), name="right")
     merged = keras.layers.Concatenate()(list(two))
-    with pytest.raises(ValueError, match="one input"):
-        doctor.diagnose((4, 3), keras.Model(list(two), keras.layers.Dense(1)(merged)))
+    one_shape = doctor.diagnose((4, 3), keras.Model(list(two), keras.layers.Dense(1)(merged)))
+    assert not one_shape.ok and "'left'" in one_shape.problem and "'right'" in one_shape.problem
 
     class Plain(keras.Model):
         def call(self, x):
@@ -441,8 +441,18 @@ def test_rows_in_the_input_shape_change_the_model(keras):
         [keras.Input(shape=(200, 2)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(), keras.layers.Dense(1)]
     )
     verdict = doctor.diagnose((200, 2), model)
-    assert not verdict.ok and verdict.mistake == "rows in the Input shape" and verdict.side == "model"
-    assert "keras.Input(shape=(2, 1))" in verdict.fix and "x = x[None]" in verdict.fix  # the other reading comes second
+    assert not verdict.ok and verdict.mistake == "rows in the Input shape"
+    assert "x = x[None]" in verdict.fix  # one sample of 200 steps: Keras runs it
+    # Rows as samples would make each sample 2 steps of 1 value, shorter than the Conv1D's kernel of 3:
+    # Keras refuses that model, so the doctor does not offer it.
+    with pytest.raises(ValueError):
+        keras.models.clone_model(model, input_tensors=keras.Input(shape=(2, 1)))
+    assert "keras.Input(shape=(2, 1))" not in verdict.fix
+    wide = keras.Sequential(
+        [keras.Input(shape=(200, 2)), keras.layers.Conv1D(4, 1), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    rows = doctor.diagnose((200, 2), wide)
+    assert rows.side == "model" and "keras.Input(shape=(2, 1))" in rows.fix and "x = x[None]" in rows.fix
 
 
 def test_timesteps_in_the_batch_slot(keras):

@@ -1008,7 +1008,10 @@ def test_gallery_shows_the_real_error_next_to_the_explanation(title):
     gallery = ErrorGallery(case=title)
     assert gallery.problem == "" and gallery.error is not None
     assert type(gallery.error).__name__ in gallery.keras_side.value
-    explanation = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(doctor.explain_error(gallery.error)))
+    model, _error = gallery.run()
+    setup = gallery.setup
+    said = doctor.explain_error(gallery.error, model=model, x=setup.data_shape, y=setup.target_shape)  # with context
+    explanation = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(said))
     assert explanation in gallery.doctor_side.value and "`" not in gallery.doctor_side.value.split("The Keras 3 way")[0]
     namespace = {}
     exec(gallery.code(), namespace)  # the Keras 3 way runs
@@ -1555,3 +1558,19 @@ def test_importing_the_widgets_does_not_load_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-1500:]
     assert result.stdout.strip() == "", f"importing widgets loaded {result.stdout.strip()}"
+
+
+def test_the_doctor_widget_names_a_models_inputs_and_points_to_the_code_for_several():
+    """A practitioner's two-input model: the widget's one shape box cannot hold both, so it says so
+    in a sentence that names the inputs and the call that reads them (no traceback)."""
+    from course._keras import keras
+
+    keras = keras()
+    left, right = keras.Input(shape=(3,), name="left"), keras.Input(shape=(5, 2), name="right")
+    merged = keras.layers.Concatenate()([left, keras.layers.Flatten()(right)])
+    model = keras.Model([left, right], keras.layers.Dense(1)(merged))
+    doctor_widget = widgets.ShapeDoctor(model=model)
+    doctor_widget.data_shape = "(10, 3)"
+    assert "'left'" in doctor_widget.message.value.replace("&#x27;", "'") and "dict" in doctor_widget.message.value
+    verdict = doctor.diagnose({"left": (10, 3), "right": (10, 5, 2)}, model)
+    assert verdict.ok

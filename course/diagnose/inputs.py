@@ -74,7 +74,11 @@ def model_input(model) -> tuple:
             "starting with keras.Input(shape=...), or a functional model) before asking."
         )
     if len(inputs) != 1:
-        raise ValueError(f"This model has {len(inputs)} inputs; the shape doctor checks models with one input.")
+        names = ", ".join(f"'{getattr(tensor, 'name', i)}'" for i, tensor in enumerate(inputs))
+        raise ValueError(
+            f"This model has {len(inputs)} inputs ({names}); this view reads one input. Ask the doctor in code instead: "
+            "diagnose(x, model, y) with x a dict of one array (or shape) per input name."
+        )
     return tuple(inputs[0].shape)
 
 

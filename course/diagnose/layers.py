@@ -18,6 +18,8 @@ _TRACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Layers that compute along the last axis only.
 _LAST_AXIS_ONLY = {"Dense", "SimpleRNN", "LSTM", "GRU", "Dropout", "Activation"}
 RECURRENT = {"SimpleRNN", "LSTM", "GRU"}
+# Layers that keep a sequence's steps as they are and act on each step alone.
+PER_STEP = {"Dense", "Dropout", "Activation", "TimeDistributed", "LayerNormalization", "BatchNormalization"}
 CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv2D"}
 # Layers that only pass shapes through (for finding the first layer that reads the data).
 _PASS_THROUGH = {
@@ -63,7 +65,7 @@ def last_axis_stack(model) -> bool:
     return all(len(layer._inbound_nodes) == 1 for layer in model.layers)  # one chain, no shared layers
 
 
-def _trace(model, batch_shape: tuple, dtype: str):
+def trace(model, batch_shape: tuple, dtype: str):
     """(accepted, output shape or None), cached."""
     cache = _TRACES.setdefault(model, {})
     key = (batch_shape, dtype)
@@ -93,7 +95,7 @@ def traces(model, batch_shape: tuple, seen: tuple, shortcut: bool = True) -> boo
     silent trailing-axis adjustment)."""
     if shortcut and last_axis_stack(model):
         return seen[-1] == tuple(model.inputs[0].shape)[-1]
-    return _trace(model, batch_shape, input_dtype(model))[0]
+    return trace(model, batch_shape, input_dtype(model))[0]
 
 
 def output_shape(model, batch_shape: tuple | None = None) -> tuple:
@@ -102,7 +104,7 @@ def output_shape(model, batch_shape: tuple | None = None) -> tuple:
     declared = tuple(model.outputs[0].shape)
     if batch_shape is None:
         return declared
-    accepted, shape = _trace(model, tuple(batch_shape), input_dtype(model))
+    accepted, shape = trace(model, tuple(batch_shape), input_dtype(model))
     return shape if accepted and shape is not None else declared
 
 

@@ -63,15 +63,28 @@ def _family(name: str) -> str:
     return "elementwise"
 
 
-def _loss_runs(model, target: tuple, output: tuple) -> bool:
-    """Keras's own answer: the compiled loss on zeros of these per-sample shapes (a batch size
-    that is none of their sizes, so that no broadcast happens by chance)."""
+def neutral_batch(target: tuple, output: tuple) -> int:
+    """A batch size that is none of the per-sample sizes, so that no broadcast happens by chance."""
+    return next(n for n in (13, 17, 19, 23, 29, 31, 37, 41, 43) if n not in (*target, *output))
+
+
+def batches_used(samples: int, batch_size: int) -> tuple[int, ...]:
+    """The batch sizes ``fit`` hands the loss: full batches, and the shorter last one."""
+    sizes = {min(batch_size, samples)}
+    if samples > batch_size and samples % batch_size:
+        sizes.add(samples % batch_size)
+    return tuple(sorted(sizes))
+
+
+def _loss_runs(model, target: tuple, output: tuple, batch: int | None = None) -> bool:
+    """Keras's own answer: the compiled loss on zeros of these per-sample shapes, in batches of
+    ``batch`` (by default one that broadcasts with none of their sizes)."""
     import numpy as np
 
     from course._keras import keras
 
     losses = keras().losses
-    batch = next(n for n in (13, 17, 19, 23, 29, 31, 37) if n not in (*target, *output))
+    batch = batch or neutral_batch(target, output)
     loss = model.loss
     try:
         function = losses.get(loss) if isinstance(loss, str) else loss
@@ -123,9 +136,21 @@ def _head_code(units: int, activation: str | None = None) -> str:
 def _sequence_head(model) -> str:
     """The words that make a per-step model give one output per sequence."""
     recurrent = layers.last_recurrent(model)
-    if recurrent is not None and layers.returns_sequences(recurrent):
-        return f"set `return_sequences=False` on the last recurrent layer ('{recurrent.name}'), so it gives one output per sequence"
-    return "end the per-step part with `keras.layers.GlobalAveragePooling1D()` (or Flatten) before the head, so there is one output per sequence"
+    after = layers.body(model)[layers.body(model).index(recurrent) + 1 :] if recurrent is not None else []
+    per_step = [layer for layer in after if layers.kind(layer) not in layers.PER_STEP]
+    if recurrent is not None and layers.returns_sequences(recurrent) and not per_step:
+        # the steps come from the recurrent layer alone: it can give one output per sequence
+        wrapped = [layer for layer in after if layers.kind(layer) == "TimeDistributed"]
+        unwrap = (
+            f", and use the layer inside TimeDistributed ('{wrapped[0].name}') on its own, since it then gets one vector per sequence"
+            if wrapped
+            else ""
+        )
+        return (
+            f"set `return_sequences=False` on the last recurrent layer ('{recurrent.name}'), so it gives one output per sequence"
+            + unwrap
+        )
+    return "end the per-step part with `keras.layers.GlobalAveragePooling1D()` before the head, so there is one output per sequence"
 
 
 class _Reading:
@@ -156,9 +181,13 @@ class _Finding(NamedTuple):
 _FINE = _Finding()
 
 
-def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) -> TargetCheck:
+def check(
+    model, target: tuple, batch_shape: tuple | None, samples: int | None = None, batch_size: int | None = None
+) -> TargetCheck:
     """The targets of per-batch shape ``target`` (samples first) against ``model`` run on
-    batches of ``batch_shape``."""
+    batches of ``batch_shape``. With ``samples`` and ``batch_size`` (what ``fit`` is given), the
+    verdict is Keras's for the batches it really makes: a loss that broadcasts only because a
+    batch holds one sample (or as many samples as an axis has values) trains there."""
     name = loss_name(model)
     output = layers.output_shape(model, batch_shape)
     o, t = tuple(output[1:]), tuple(target[1:])
@@ -170,7 +199,33 @@ def check(model, target: tuple, batch_shape: tuple, samples: int | None = None) 
     runs = _loss_runs(model, t, o)
     reading = _Reading(model, name, target, output, words)
     findings = (step(reading) for step in _STEPS[reading.family])  # in order; the first that applies decides
-    return _verdict(runs, reading, next(found for found in findings if found is not None))
+    found = next(found for found in findings if found is not None)
+    if samples is not None and batch_size:
+        sizes = batches_used(samples, batch_size)
+        lucky = not runs and all(_loss_runs(model, t, o, size) for size in sizes)
+        if lucky:
+            return _by_chance(reading, found, sizes)
+    return _verdict(runs, reading, found)
+
+
+def _by_chance(r: _Reading, found: _Finding, sizes: tuple) -> TargetCheck:
+    """Keras trains only because of the batch size: the mistake is named all the same."""
+    mistake, problem, fixes = found
+    if not mistake:
+        mistake = _MISMATCH
+        problem = f"With `{r.loss}`, {r.words}: they do not match."
+        fixes = (
+            Fix(
+                "model",
+                "Make the output and the targets agree: print `model.output_shape` and `y.shape` and compare them axis by axis.",
+            ),
+        )
+    held = " and ".join(str(size) for size in sizes)
+    problem += (
+        f" Keras trains only because its batches hold {held} sample{'s' if sizes != (1,) else ''}: the loss broadcasts "
+        "the targets against the outputs at that batch size and fails at any other, so the loss is not the one you meant."
+    )
+    return TargetCheck(True, problem, mistake, tuple(fixes), r.output, r.loss)
 
 
 def _sample_counts_differ(samples: int, target: tuple, output: tuple, name: str) -> TargetCheck:
@@ -246,6 +301,60 @@ def _per_step_outputs(r: _Reading, labels: str) -> _Finding:
         "per-step outputs, one label per sequence",
         f"The model gives a prediction for every timestep, {shape_words(r.output)}, but there is {labels}.",
         (Fix("model", f"Rebuild the model and {advice}."),),
+    )
+
+
+_HIDDEN_ACTIVATIONS = {
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "tanh",
+    "mish",
+    "softplus",
+}
+
+
+def head_layer(model):
+    """The layer that gives the model's output (past a closing Dropout; the layer inside a
+    TimeDistributed)."""
+    found = None
+    for layer in layers.body(model):
+        if layers.kind(layer) not in ("Dropout", "GaussianNoise"):
+            found = layer
+    return getattr(found, "layer", found) if found is not None and layers.kind(found) == "TimeDistributed" else found
+
+
+def _sparse_no_head(r: _Reading) -> _Finding | None:
+    """A model that ends in a feature layer (recurrent, pooling, a Dense with a hidden layer's
+    activation): the loss reads its units as classes."""
+    if r.t not in (r.o[:-1], r.o[:-1] + (1,)) or r.units == 1:
+        return None
+    head = head_layer(r.model)
+    if head is None:
+        return None
+    name = layers.kind(head)
+    activation = getattr(getattr(head, "activation", None), "__name__", "")
+    if name == "Dense" and activation not in _HIDDEN_ACTIVATIONS:
+        return None
+    if name in ("Activation", "Softmax") and activation not in _HIDDEN_ACTIVATIONS:
+        return None
+    what = f"a Dense layer with `{activation}`, a hidden layer's activation," if name == "Dense" else f"a {name} layer"
+    return _Finding(
+        "missing head",
+        f"The model ends with {what} of {r.units} units and no output layer: `{r.loss}` reads those {r.units} values "
+        f"as the scores of {r.units} classes.",
+        (
+            Fix(
+                "model",
+                "Add an output layer with one unit per class at the end, `keras.layers.Dense(n_classes, activation='softmax')` "
+                "(n_classes: the largest label plus one), and keep the layer before it as a hidden layer.",
+            ),
+        ),
     )
 
 
@@ -515,6 +624,7 @@ _ELEMENTWISE_STEPS = (
 )
 _STEPS = {  # in order, for each family of loss: the first step that applies decides
     "sparse": (
+        _sparse_no_head,
         _sparse_class_numbers,
         _sparse_one_hot,
         _sparse_per_step_outputs,

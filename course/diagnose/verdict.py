@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from course import data, shapes
 
-from . import layers, targets
+from . import layers, multi, targets, verify
 from .fixes import Fix, after_a_run, input_code, render, reshape_code, reshape_scrambles, transposition
 from .inputs import axis_names, check_shape, has_run, model_input, shape_words
 from .inputs import stateful as is_stateful
@@ -47,6 +47,8 @@ class Diagnosis:
     ``target_shape``, ``output_shape`` (for this data), ``loss`` and ``targets_ok``. ``code``: the
     line that arranges the data as ``suggested_shape`` (or cuts a series into windows); the
     fixes' own code also remakes the model's traced functions where it has already run.
+    ``parts``: for a model with several inputs or outputs, one ``Diagnosis`` per input and per
+    output head (empty for a model with one input and one output).
     """
 
     ok: bool
@@ -63,6 +65,7 @@ class Diagnosis:
     targets_ok: bool | None = None
     notes: tuple = field(default_factory=tuple)
     code: str = ""
+    parts: tuple = field(default_factory=tuple)
 
     @property
     def fix(self) -> str:
@@ -279,11 +282,11 @@ def _accepted_result(shape, expected, seen, differ, model, stateful, batch):
         ]
     if len(seen) == 3 and seen[1] == 1 and expected[1] not in (None, 1):
         extra = (
-            f" If the rows are consecutive steps of one series, cut them into windows of {expected[1]} steps instead "
+            f" If the rows are consecutive steps of one series, cut them into windows of {expected[1]} steps "
             f"(`keras.utils.timeseries_dataset_from_array(x, None, sequence_length={expected[1]})`): "
             "then each sample really holds a sequence."
         )
-        fixes[0] = Fix(fixes[0].side, fixes[0].action + extra, fixes[0].code, fixes[0].shape)
+        fixes.insert(0, Fix("data", extra.strip()))  # its own fix: the explicit axis alone may not suit the model
     return True, " ".join(notes), fixes, suggested, ""
 
 
@@ -396,11 +399,67 @@ def _rejected_result(shape, expected, seen, differ, model, stateful, batch):
     return False, problem, [Fix("model", action, "", None)], None, mistake
 
 
+def _fits(body, shape) -> bool:
+    return len(shape) == len(body) and all(want is None or want == have for want, have in zip(body, shape))
+
+
+def _one_sequence(shape, expected, squeezed):
+    """(mistake, problem, fixes) for data of one sample's shape given to a model that reads
+    sequences: one sequence without its batch axis (and, ``squeezed``, without its features axis
+    of 1), or, for a model with any number of timesteps, rows of a table or one long series."""
+    body = tuple(expected[1:])
+    add = "x[None, :, None]" if len(shape) == 1 else "x[None, ..., None]" if squeezed else "x[None]"
+    single = (1, *shape, 1) if squeezed else (1, *shape)
+    one = Fix(
+        "data",
+        f"If it is one sequence of {shape[0]} steps, add the batch axis{' and the features axis' if squeezed else ''}: "
+        f"`x = {add}` gives {single}, a batch of one sequence (for `predict` on one sample too).",
+        f"x = {add}",
+        single,
+    )
+    if body[0] is not None:
+        problem = (
+            f"The data {shape} is the shape of one sequence, {shape_words(body)} per sample without the batch axis Keras puts first"
+            + (" and without the features axis of 1" if squeezed else "")
+            + "."
+        )
+        return MISSING_BATCH_AXIS, problem, [one]
+    per_row = "x[:, None, None]" if len(shape) == 1 else "x[:, None, :]"
+    rows_shape = (shape[0], 1, *shape[1:]) if not squeezed else (shape[0], 1, 1)
+    rows = Fix(
+        "data",
+        f"If each row is a sample of its own (a table), give each a timesteps axis of 1: `x = {per_row}` gives {rows_shape}. "
+        "A recurrent layer then reads one step per sample and has nothing to remember: windows of consecutive rows are "
+        "usually what is meant.",
+        f"x = {per_row}",
+        rows_shape,
+    )
+    fixes = [one, rows]
+    windowing = _windowing_advice(shape, (None, 10, body[-1]))
+    if windowing is not None and windowing[0] == SERIES:
+        advice = "If the rows are consecutive steps of one series: " + windowing[1]
+        fixes.insert(1, Fix("data", advice, windowing[2], None))
+    problem = (
+        f"The model reads sequences of any length, {shape_words(body)} per sample, and the data {shape} has no axis for "
+        f"the samples: it is one sequence of {shape[0]} steps without its batch axis, or {shape[0]} rows of a table or a series."
+    )
+    if shape[0] >= 100 and len(fixes) == 3:  # many rows: a series or a table far more often than one sequence
+        return SERIES, problem, [fixes[1], fixes[2], fixes[0]]
+    return MISSING_BATCH_AXIS, problem, fixes
+
+
 def _named(shape, expected, model, stateful, batch_size, ok):
     """(mistake, problem, fixes) for the mistakes recognised by name before the general rules,
     or None."""
     body = tuple(expected[1:])
-    matches = len(shape) == len(body) and all(want is None or want == have for want, have in zip(body, shape))
+    matches = _fits(body, shape)
+    sequences = len(body) == 2 and (
+        (reader := layers.first_reader(model)) is not None
+        and (layers.kind(getattr(reader, "layer", reader)) in layers.RECURRENT or layers.kind(reader).endswith("1D"))
+    )
+    squeezed = len(body) >= 2 and body[-1] == 1 and _fits(body[:-1], shape)
+    if not ok and sequences and ((matches and body[0] is None) or squeezed):
+        return _one_sequence(shape, expected, squeezed and not matches)
     if matches and not ok:
         # The data's whole shape is the model's per-sample shape: either one sample without its batch axis, or
         # the model was built on the data's shape, rows included. Many rows of a table or series say the latter.
@@ -559,18 +618,28 @@ def _batch_size_check(shape, expected, stateful, batch_size):
 
 
 def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
-    """Whether ``model`` (a built Keras model with one input) accepts data ``x`` and, with ``y``,
-    trains on those targets.
+    """Whether ``model`` (a built Keras model) accepts data ``x`` and, with ``y``, trains on
+    those targets.
 
     ``x`` and ``y`` are arrays, tuples or typed text such as ``"(32, 10)"`` (their shapes are
-    read). ``batch_size`` is what you pass to ``fit``/``predict`` (a stateful model needs its
-    own). Bad input raises ``ValueError`` with one plain sentence.
+    read); for a model with several inputs (outputs), ``x`` (``y``) is a list in the model's
+    order or a dict by input (output) name, and the verdict has one part per input and output.
+    ``batch_size`` is what you pass to ``fit``/``predict`` (a stateful model needs its own).
+    Bad input raises ``ValueError`` with one plain sentence.
     """
+    if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1):
+        raise ValueError(f"batch_size must be a whole number of at least 1; got {batch_size!r}.")
+    if multi.several(model) or multi.structured(x) or multi.structured(y):
+        return multi.diagnose(x, model, y, batch_size, _diagnose_one)
+    return _diagnose_one(x, model, y, batch_size)
+
+
+def _diagnose_one(x, model, y=None, batch_size=None, part=False) -> Diagnosis:
+    """``diagnose`` for one input and one output (``model`` may be a view of one input of a
+    larger model: ``part``, whose fixes the caller finishes)."""
     shape = check_shape(x)
     expected = model_input(model)
     target = check_shape(y, "targets") if y is not None else None
-    if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1):
-        raise ValueError(f"batch_size must be a whole number of at least 1; got {batch_size!r}.")
     stateful = is_stateful(model)
     batch = expected[0]
     ok, seen, differ = _verdict(shape, expected, model)
@@ -603,7 +672,7 @@ def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
     if target is not None:
         batched = (batch, *(seen or shape)[1:]) if (ok or mistake == STATEFUL_BATCH) else None
         if batched is not None:
-            check = targets.check(model, target, batched, samples=shape[0])
+            check = targets.check(model, target, batched, samples=shape[0], batch_size=batch_size or batch or 32)
             extra = dict(target_shape=target, output_shape=check.output_shape, loss=check.loss, targets_ok=check.ok)
             if check.mistake:
                 data_fine = not problem or not fixes or fixes[0].side == "data" and ok
@@ -616,7 +685,11 @@ def diagnose(x, model, y=None, batch_size=None) -> Diagnosis:
         else:
             extra = dict(target_shape=target)
             notes.append("The targets are checked once the data fits.")
-    if has_run(model) and fixes:
+    if not part:  # a part's view cannot be copied; its fixes are rewritten for the whole model first
+        fixes = verify.working(model, shape, target, batch_size, fixes)  # only fixes Keras accepts
+    if suggested is not None and not any(fix.shape == suggested for fix in fixes):
+        suggested = None  # its fix was refused by Keras
+    if has_run(model) and fixes and not part:
         fixes = [after_a_run(fix) for fix in fixes]
         notes.append(
             "This model has already run: a fix that changes the number of axes of the data needs its traced functions remade "
