@@ -15,8 +15,6 @@ the same evaluation per family.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 
@@ -103,11 +101,8 @@ def learner_model(keras, case):
 
 
 def explain(error, model=None, x=None, y=None) -> str:
-    """``explain_error`` with the context it reads: the model that raised, the data and the targets.
-    (Where the installed ``explain_error`` does not take the context yet, the error alone.)"""
-    if "model" in inspect.signature(doctor.explain_error).parameters:
-        return doctor.explain_error(error, model=model, x=x, y=y)
-    return doctor.explain_error(error)
+    """``explain_error`` with the context it reads: the model that raised, the data and the targets."""
+    return doctor.explain_error(error, model=model, x=x, y=y)
 
 
 def _judge_explanation(result, case, error, model, x, y):
