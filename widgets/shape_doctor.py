@@ -144,7 +144,9 @@ class ShapeDoctor(CourseWidget):
         """Build (and keep, see ``MODELS_KEPT``) the models of the next and the previous value
         of slider ``name``. Unlike the explorers, the doctor runs the real Keras model at every
         move, and building it is most of a move's time (30 to 50 ms in a lesson's kernel): a
-        learner who steps on with the arrow keys then finds it built."""
+        learner who steps on with the arrow keys then finds it built. The doctor also answers for
+        them once, so that the fixes it tries with Keras (a rebuilt model, 20 to 30 ms) are
+        remembered by then too."""
         self._neighbours = None
         low, high = self.LIMITS[name]
         value = getattr(self, name)
@@ -155,6 +157,10 @@ class ShapeDoctor(CourseWidget):
                 spec = self.current_spec(**{name: other})
                 if spec is not None and spec not in self._models:
                     self._keep_model(spec, self._build(spec))
+                if spec is not None:
+                    target = self.targets()
+                    model = self._compiled(self._models[spec]) if target is not None else self._models[spec]
+                    doctor.diagnose(doctor.parse_shape(self.data_shape), model, y=target)
             except Exception:  # noqa: BLE001 - a setting that cannot be built is explained when chosen
                 continue
 

@@ -16,11 +16,11 @@ about the same model and shapes pays nothing.
 from __future__ import annotations
 
 import ast
+import collections
 import functools
 import math
 import re
 import warnings
-import weakref
 
 from .fixes import Fix
 from .inputs import all_layers, stateful
@@ -34,7 +34,11 @@ _NONE_WORKED = (
     "Print `model.summary()` and the shapes of x and y, and compare them layer by layer."
 )
 
-_RESULTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Answers kept by what they depend on (the model's layers and configuration, its input and loss, the
+# shapes and the fix), so that a widget coming back to a setting, or a model built again the same
+# way, pays nothing; the oldest go first.
+_RESULTS: collections.OrderedDict = collections.OrderedDict()
+_KEPT = 4096
 
 
 def working(model, shape: tuple, target: tuple | None, batch_size: int | None, fixes) -> list:
@@ -43,7 +47,10 @@ def working(model, shape: tuple, target: tuple | None, batch_size: int | None, f
     kept, refused = [], []
     for fix in fixes:
         verdict = _verified(model, tuple(shape), None if target is None else tuple(target), batch_size, fix)
-        (refused if verdict is False else kept).append(fix if verdict is None else _with_weights_note(model, fix))
+        if verdict is False:
+            refused.append(fix)
+        else:
+            kept.append(_with_weights_note(model, fix) if verdict else fix)
     if refused and not kept:
         kept.append(Fix(refused[0].side, _NONE_WORKED))
     return kept
@@ -54,16 +61,35 @@ def _verified(model, shape, target, batch_size, fix: Fix) -> bool | None:
     change = _change(model, fix)
     if change is None:
         return None
-    cache = _cache(model)
-    key = (shape, target, batch_size, fix.code, fix.action, _weights_signature(model))
-    if key not in cache:
-        with warnings.catch_warnings():  # the same answer where a test turns warnings into errors
-            warnings.simplefilter("ignore")
-            if _data_only(fix) and not stateful(model):
-                cache[key] = _reads(model, _arranged(shape, target, fix.code, _integers(model)), batch_size)
-            else:
-                cache[key] = _tried(model, shape, target, batch_size, change)
-    return cache[key]
+
+    def answer():
+        if _data_only(fix):
+            return _reads(model, _arranged(shape, target, fix.code, _integers(model)), batch_size)
+        if not fix.code:  # a change in words: Keras builds the changed model from the learner's
+            return _rebuilt_reads(model, shape, target, batch_size, change)
+        return _tried(model, shape, target, batch_size, change)
+
+    return _remember((_fingerprint(model), shape, target, batch_size, fix.code, fix.action), answer)
+
+
+def _remember(key, compute):
+    if key in _RESULTS:
+        _RESULTS.move_to_end(key)
+        return _RESULTS[key]
+    with warnings.catch_warnings():  # the same answer where a test turns warnings into errors
+        warnings.simplefilter("ignore")
+        value = compute()
+    _RESULTS[key] = value
+    if len(_RESULTS) > _KEPT:
+        _RESULTS.popitem(last=False)
+    return value
+
+
+def _fingerprint(model) -> tuple:
+    """What an answer depends on: the model's inputs, loss, layers and their configuration."""
+    parts = [tuple(tuple(tensor.shape) for tensor in model.inputs), repr(getattr(model, "loss", None))]
+    parts += [(type(layer).__name__, repr(layer.get_config())) for layer in model.layers]
+    return tuple(parts)
 
 
 def _with_weights_note(model, fix: Fix) -> Fix:
@@ -73,11 +99,7 @@ def _with_weights_note(model, fix: Fix) -> Fix:
     found = None if fix.code else _INPUT.search(fix.action)
     if found is None:
         return fix
-    cache = _cache(model)
-    key = ("weights", fix.action, _weights_signature(model))
-    if key not in cache:
-        cache[key] = _weights_fit(model, found)
-    if cache[key]:
+    if _remember(("weights", _fingerprint(model), fix.action), lambda: _weights_fit(model, found)):
         return fix
     return Fix(
         fix.side,
@@ -87,13 +109,6 @@ def _with_weights_note(model, fix: Fix) -> Fix:
         fix.code,
         fix.shape,
     )
-
-
-def _cache(model) -> dict:
-    try:
-        return _RESULTS.setdefault(model, {})
-    except TypeError:  # a model that cannot be weakly referenced: no cache
-        return {}
 
 
 def _weights_fit(model, found) -> bool:
@@ -116,12 +131,6 @@ def _data_only(fix: Fix) -> bool:
     return bool(fix.code) and fix.side in ("data", "targets") and "model" not in fix.code
 
 
-def _weights_signature(model) -> tuple:
-    """What a copy depends on: the layers and their configurations' shapes (a rebuilt model with
-    the same object id is another model)."""
-    return tuple((layer.name, type(layer).__name__) for layer in model.layers)
-
-
 def _change(model, fix: Fix):
     """A function (copy, x, y) -> (copy, x, y) applying the fix, or None where there is nothing to try."""
     if fix.code:
@@ -133,7 +142,8 @@ def _change(model, fix: Fix):
         except (ValueError, SyntaxError):
             return lambda copy, x, y: _refuse("the advised Input cannot be read")
         sizes = sizes if isinstance(sizes, tuple) else (sizes,)
-        return lambda copy, x, y: _new_input(copy, found.group(1), sizes, x, y)
+        note = ("weights", _fingerprint(model), fix.action)
+        return lambda copy, x, y: _new_input(copy, found.group(1), sizes, x, y, note)
     found = _NOT_RETURNING.search(fix.action)
     if found:
         unwrap = "TimeDistributed" in fix.action
@@ -176,7 +186,7 @@ def _compile_like(copy, model) -> None:
         copy.compile(optimizer="sgd", loss=loss, run_eagerly=True)
 
 
-def _new_input(copy, kind: str, sizes: tuple, x, y):
+def _new_input(copy, kind: str, sizes: tuple, x, y, note=None):
     """The copy rebuilt on the advised Input; the data keeps its samples and takes the new
     per-sample shape where it holds as many values (or, where it does not, zeros of it: a
     rebuilt Input is advised for data the learner will arrange to match)."""
@@ -190,6 +200,8 @@ def _new_input(copy, kind: str, sizes: tuple, x, y):
         raise ValueError("the advised Input has an empty or impossible shape")
     inputs = k.Input(batch_shape=sizes) if kind == "batch_shape" else k.Input(shape=sizes)
     rebuilt = k.models.clone_model(copy, input_tensors=inputs)
+    if note is not None:  # whether the model's own weights would load into it, kept for the fix's words
+        _RESULTS[note] = [tuple(w.shape) for w in rebuilt.weights] == [tuple(w.shape) for w in copy.weights]
     _compile_like(rebuilt, copy)
     filled = tuple(
         size if size is not None else (x.shape[i + 1] if i + 1 < x.ndim else 1) for i, size in enumerate(per_sample)
@@ -299,6 +311,34 @@ def _tried(model, shape, target, batch_size, change) -> bool:
         return False
 
 
+def _rebuilt_reads(model, shape, target, batch_size, change) -> bool:
+    """Keras's answer on the model a fix in words describes: Keras builds it from the learner's
+    model (every layer's shape checks run while it is built, on fresh weights, so no weight can
+    disagree), then takes the data's batch shape symbolically, and the compiled loss runs on
+    zeros of its output and the targets. The learner's model is only read."""
+    import numpy as np
+
+    from course._keras import keras
+
+    x = _zeros(shape, _integers(model))
+    y = None if target is None else _zeros(target, False)
+    try:
+        rebuilt, x, y = change(model, x, y)
+        fixed = rebuilt.inputs[0].shape[0]
+        if stateful(rebuilt) and fixed and len(x) % fixed:
+            return False
+        if y is not None and len(y) != len(x):
+            return False
+        output = tuple(rebuilt(keras().KerasTensor((fixed, *x.shape[1:]), str(x.dtype))).shape)
+        if y is not None and getattr(rebuilt, "loss", None) is not None:
+            n = min(len(x), fixed or batch_size or 32)
+            prediction = np.zeros((n, *output[1:]), "float32")
+            rebuilt.compute_loss(x=None, y=np.asarray(y[:n], "float32"), y_pred=prediction, training=False)
+    except Exception:  # noqa: BLE001 - whatever Keras raises means the fix does not work
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=1024)
 def _arranged(shape: tuple, target: tuple | None, code: str, integers: bool) -> tuple | None:
     """(x's shape, x's dtype, y's shape or None) after a data fix's code ran on zeros of these
@@ -351,6 +391,8 @@ def _reads(model, arranged: tuple | None, batch_size) -> bool:
     if y_shape is not None and y_shape[0] != x_shape[0]:
         return False  # "Data cardinality is ambiguous"
     expected = tuple(model.inputs[0].shape)
+    if stateful(model) and expected[0] and x_shape[0] % expected[0]:
+        return False  # the last batch of a stateful model is short: Keras fails there mid-epoch
     batch_shape = (expected[0], *x_shape[1:])
     try:
         output = tuple(model(keras().KerasTensor(batch_shape, dtype)).shape)
@@ -384,13 +426,9 @@ def working_structured(model, x: dict | list, y: dict | list | None, batch_size:
         if not fix.code:
             kept.append(fix)
             continue
-        cache = _cache(model)
-        key = ("structured", repr(x), repr(y), batch_size, fix.code, _weights_signature(model))
-        if key not in cache:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                cache[key] = _tried_structured(model, x, y, batch_size, list(dtypes), fix.code)
-        (kept if cache[key] else refused).append(fix)
+        key = ("structured", _fingerprint(model), repr(x), repr(y), batch_size, fix.code)
+        works = _remember(key, lambda fix=fix: _tried_structured(model, x, y, batch_size, list(dtypes), fix.code))
+        (kept if works else refused).append(fix)
     if refused and not kept:
         kept.append(Fix(refused[0].side, _NONE_WORKED))
     return kept
