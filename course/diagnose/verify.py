@@ -1,16 +1,21 @@
 """Every fix tried with Keras before it is offered.
 
-A fix that changes the data, the targets, the loss or the model is applied to a copy of the
-learner's model (``keras.models.clone_model``, compiled with the same loss and run eagerly, so
-nothing is traced) and to zeros of the learner's shapes; then Keras predicts one batch and, where
-targets are given and the model is compiled, takes one training step. A fix Keras refuses is
-dropped. What a fix changes is read from its code (run with ``np``, ``keras``, ``x``, ``y`` and
-``model`` in scope) or, for a fix in words, from the model change its words advise: a new
-``keras.Input``, ``return_sequences=False`` on a named layer, a pooling layer before the head
-or a ``Dense`` head.
+Each fix meets Keras on zeros of the learner's shapes, in one of three ways:
 
-The learner's own model is never touched. Results are kept per model, so a widget that asks again
-about the same model and shapes pays nothing.
+- A fix to the data or the targets (its code names only ``x`` and ``y``) runs on the zeros; Keras
+  then takes the new batch shape through the learner's model symbolically (its input checks and
+  every layer's shape rules), traces the model on it where a layer's weights depend on more than
+  the last axis (as ``predict`` does first), and runs the compiled loss on zeros of the output and
+  the new targets (as ``fit`` computes it). The learner's model is never run or changed.
+- A fix in words that changes the model (a new ``keras.Input``, ``return_sequences=False`` on a
+  named layer, a pooling layer before the head, a ``Dense`` head) is built by Keras from the
+  learner's model (``clone_model``: fresh weights, every layer's shape checks), then read the same
+  way. A new Input the model's own weights do not fit says so in its words.
+- Any other fix with code (one that compiles or changes ``model``) runs on a copy of the model,
+  compiled with the same loss to run eagerly; Keras predicts one batch and takes one training step.
+
+A fix Keras refuses is dropped; where every fix is refused, one fix says so. Answers are kept by
+the model's configuration, the shapes and the fix, so a widget that asks again pays nothing.
 """
 
 from __future__ import annotations
