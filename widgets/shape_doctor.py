@@ -158,9 +158,7 @@ class ShapeDoctor(CourseWidget):
                 if spec is not None and spec not in self._models:
                     self._keep_model(spec, self._build(spec))
                 if spec is not None:
-                    target = self.targets()
-                    model = self._compiled(self._models[spec]) if target is not None else self._models[spec]
-                    doctor.diagnose(doctor.parse_shape(self.data_shape), model, y=target)
+                    self._ask(self._models[spec])
             except Exception:  # noqa: BLE001 - a setting that cannot be built is explained when chosen
                 continue
 
@@ -174,6 +172,12 @@ class ShapeDoctor(CourseWidget):
             model.compile(optimizer="adam", loss=self.loss)
         return model
 
+    def _ask(self, model) -> doctor.Diagnosis:
+        """The doctor's verdict on the typed data (and targets) for ``model``."""
+        target = self.targets()
+        model = self._compiled(model) if target is not None else model
+        return doctor.diagnose(doctor.parse_shape(self.data_shape), model, y=target)
+
     def _update(self):
         if self.user_model is not None:
             self.model = self.user_model
@@ -184,9 +188,7 @@ class ShapeDoctor(CourseWidget):
         self.report = doctor.explore(self.model)
         self.diagnosis = None
         shape = doctor.parse_shape(self.data_shape)
-        target = self.targets()
-        model = self._compiled(self.model) if target is not None else self.model
-        result = doctor.diagnose(shape, model, y=target)
+        result = self._ask(self.model)
         self.diagnosis = result
         refresh_figure(self.figure, self.report.figure(data_shape=shape, verdict=result))
         self.verdict.value = self._verdict_html(result)

@@ -15,6 +15,9 @@ import math
 import traceback
 from dataclasses import dataclass, field
 
+from . import multi
+from .layers import kind
+
 
 @dataclass
 class Step:
@@ -94,10 +97,6 @@ def read(error, model=None, x=None, y=None) -> Context:
     if isinstance(y, (list, dict)):
         context.y_count = len(y)
     return context
-
-
-def kind(layer) -> str:
-    return type(layer).__name__
 
 
 def layers_of(model) -> list:
@@ -261,11 +260,12 @@ def model_output(model) -> tuple | None:
 
 
 def output_names(model) -> list[str]:
+    """The model's output names as Keras keys the targets (``multi.output_names``); none for a
+    model that cannot be read."""
     try:
-        names = list(model.output_names)
-    except Exception:  # noqa: BLE001 - a model without named outputs
-        names = []
-    return [str(name) for name in names]
+        return multi.output_names(model)
+    except Exception:  # noqa: BLE001 - a model without outputs
+        return []
 
 
 def last_sequence_layer(model):

@@ -49,6 +49,15 @@ def first_reader(model):
     return next((layer for layer in model.layers if kind(layer) not in _PASS_THROUGH), None)
 
 
+def reads_sequences(model) -> bool:
+    """Whether the layer that first reads the data reads (steps, features): a recurrent layer
+    (wrapped or not) or a 1-D convolution or pooling layer."""
+    reader = first_reader(model)
+    if reader is None:
+        return False
+    return kind(getattr(reader, "layer", reader)) in RECURRENT or kind(reader).endswith("1D")
+
+
 def last_layer(model):
     layers = body(model)
     return layers[-1] if layers else None

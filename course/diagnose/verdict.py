@@ -453,10 +453,7 @@ def _named(shape, expected, model, stateful, batch_size, ok):
     or None."""
     body = tuple(expected[1:])
     matches = _fits(body, shape)
-    sequences = len(body) == 2 and (
-        (reader := layers.first_reader(model)) is not None
-        and (layers.kind(getattr(reader, "layer", reader)) in layers.RECURRENT or layers.kind(reader).endswith("1D"))
-    )
+    sequences = len(body) == 2 and layers.reads_sequences(model)
     squeezed = len(body) >= 2 and body[-1] == 1 and _fits(body[:-1], shape)
     if not ok and sequences and ((matches and body[0] is None) or squeezed):
         return _one_sequence(shape, expected, squeezed and not matches)
@@ -472,12 +469,7 @@ def _named(shape, expected, model, stateful, batch_size, ok):
             single,
         )
         one = tuple(shape[1:])
-        reader = layers.first_reader(model)
-        if (
-            len(one) == 1
-            and reader is not None
-            and (layers.kind(reader) in layers.RECURRENT or layers.kind(reader).endswith("1D"))
-        ):
+        if len(one) == 1 and layers.reads_sequences(model):
             one = (*one, 1)  # a sequence layer reads (steps, features): each value becomes one step
         rows = Fix(
             "model",

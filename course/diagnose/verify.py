@@ -319,29 +319,14 @@ def _tried(model, shape, target, batch_size, change) -> bool:
 def _rebuilt_reads(model, shape, target, batch_size, change) -> bool:
     """Keras's answer on the model a fix in words describes: Keras builds it from the learner's
     model (every layer's shape checks run while it is built, on fresh weights, so no weight can
-    disagree), then takes the data's batch shape symbolically, and the compiled loss runs on
-    zeros of its output and the targets. The learner's model is only read."""
-    import numpy as np
-
-    from course._keras import keras
-
+    disagree), then reads the data as :func:`_reads` does. The learner's model is only read."""
     x = _zeros(shape, _integers(model))
     y = None if target is None else _zeros(target, False)
     try:
         rebuilt, x, y = change(model, x, y)
-        fixed = rebuilt.inputs[0].shape[0]
-        if stateful(rebuilt) and fixed and len(x) % fixed:
-            return False
-        if y is not None and len(y) != len(x):
-            return False
-        output = tuple(rebuilt(keras().KerasTensor((fixed, *x.shape[1:]), str(x.dtype))).shape)
-        if y is not None and getattr(rebuilt, "loss", None) is not None:
-            n = min(len(x), fixed or batch_size or 32)
-            prediction = np.zeros((n, *output[1:]), "float32")
-            rebuilt.compute_loss(x=None, y=np.asarray(y[:n], "float32"), y_pred=prediction, training=False)
-    except Exception:  # noqa: BLE001 - whatever Keras raises means the fix does not work
+    except Exception:  # noqa: BLE001 - Keras cannot build the model the words describe
         return False
-    return True
+    return _symbolic(rebuilt, tuple(x.shape), str(x.dtype), None if y is None else tuple(y.shape), batch_size)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -358,16 +343,18 @@ def _arranged(shape: tuple, target: tuple | None, code: str, integers: bool) -> 
     return tuple(x.shape), str(x.dtype), None if y is None else tuple(y.shape)
 
 
-def _runs(model, x, y, batch_size) -> bool:
-    """One batch through ``predict`` and, with targets and a loss, through one training step;
-    the sample counts checked as ``fit`` checks them."""
+def _counts_fit(model, samples: int, targets: int | None) -> bool:
+    """The sample counts ``fit`` checks: as many targets as samples, and whole batches for a
+    stateful model (its last, shorter batch fails mid-epoch)."""
     fixed = model.inputs[0].shape[0]
-    batch = fixed or batch_size or 32
-    if stateful(model) and fixed and len(x) % fixed:
-        return False  # the last batch of a stateful model is short: Keras fails there mid-epoch
-    if y is not None and len(y) != len(x):
-        return False  # "Data cardinality is ambiguous"
-    n = min(len(x), batch) if not fixed else fixed
+    return (targets is None or targets == samples) and not (stateful(model) and fixed and samples % fixed)
+
+
+def _runs(model, x, y, batch_size) -> bool:
+    """One batch through ``predict`` and, with targets and a loss, through one training step."""
+    if not _counts_fit(model, len(x), None if y is None else len(y)):
+        return False
+    n = model.inputs[0].shape[0] or min(len(x), batch_size or 32)
     if len(x) < n:
         return False
     model.predict_on_batch(x[:n])
@@ -377,12 +364,17 @@ def _runs(model, x, y, batch_size) -> bool:
 
 
 def _reads(model, arranged: tuple | None, batch_size) -> bool:
-    """The checks of :func:`_runs` for data arranged by a fix, on the learner's own model without
-    running it on data (a move in a widget then costs milliseconds): Keras takes the batch shape
-    symbolically (its input checks and every layer's shape rules) and, where a layer's weights
-    depend on more than the last axis, traces the model on it as ``predict`` does (cached per
-    model and shape); the compiled loss then runs on zeros of the output and the targets, as
-    ``fit`` computes it."""
+    """The checks of :func:`_runs` for data arranged by a fix (``_arranged``), on the learner's
+    own model without running it on data, so a move in a widget costs milliseconds: see
+    :func:`_symbolic`, with a trace where a layer's weights depend on more than the last axis (as
+    ``predict`` does first; cached per model and shape)."""
+    return arranged is not None and _symbolic(model, *arranged, batch_size, trace=True)
+
+
+def _symbolic(model, x_shape: tuple, dtype: str, y_shape: tuple | None, batch_size, trace: bool = False) -> bool:
+    """Keras takes the batch shape symbolically (its input checks and every layer's shape rules),
+    with ``trace`` also traces the model on it, and runs the compiled loss on zeros of the output
+    and the targets, as ``fit`` computes it."""
     import numpy as np
 
     from course._keras import keras
@@ -390,34 +382,22 @@ def _reads(model, arranged: tuple | None, batch_size) -> bool:
     from . import layers
     from .verdict import seen_as
 
-    if arranged is None:
+    if not _counts_fit(model, x_shape[0], None if y_shape is None else y_shape[0]):
         return False
-    x_shape, dtype, y_shape = arranged
-    if y_shape is not None and y_shape[0] != x_shape[0]:
-        return False  # "Data cardinality is ambiguous"
     expected = tuple(model.inputs[0].shape)
-    if stateful(model) and expected[0] and x_shape[0] % expected[0]:
-        return False  # the last batch of a stateful model is short: Keras fails there mid-epoch
     batch_shape = (expected[0], *x_shape[1:])
     try:
         output = tuple(model(keras().KerasTensor(batch_shape, dtype)).shape)
-    except Exception:  # noqa: BLE001 - Keras refuses the shape
+        if trace:
+            seen = seen_as(x_shape, expected)
+            if seen is None or not layers.traces(model, batch_shape, seen):
+                return False
+        if y_shape is not None and getattr(model, "loss", None) is not None:
+            n = min(x_shape[0], expected[0] or batch_size or 32)
+            zeros = np.zeros((n, *y_shape[1:]), "float32"), np.zeros((n, *output[1:]), "float32")
+            model.compute_loss(x=None, y=zeros[0], y_pred=zeros[1], training=False)
+    except Exception:  # noqa: BLE001 - Keras refuses the shape or the loss these targets
         return False
-    seen = seen_as(x_shape, expected)
-    if seen is None or not layers.traces(model, batch_shape, seen):
-        return False
-    loss = getattr(model, "loss", None)
-    if y_shape is not None and loss is not None:
-        n = min(x_shape[0], expected[0] or batch_size or 32)
-        try:
-            model.compute_loss(
-                x=None,
-                y=np.zeros((n, *y_shape[1:]), "float32"),
-                y_pred=np.zeros((n, *output[1:]), "float32"),
-                training=False,
-            )
-        except Exception:  # noqa: BLE001 - the loss refuses these targets
-            return False
     return True
 
 
