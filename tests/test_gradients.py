@@ -120,3 +120,32 @@ def test_the_measured_model_is_the_course_model():
     spec = ModelSpec(layer="LSTM", features=1, units=5, timesteps=7, n_layers=2)
     model = gradients._model("LSTM", 5, 7, 2, 0, None)
     assert [layer.name for layer in model.layers] == [layer.name for layer in build(spec).layers]
+
+
+def test_gradient_through_time_is_the_slope_of_the_real_layers_summed_output():
+    """The plain profile of one fresh layer (Keras's default initialisation): nudging the input at
+    step t moves the sum of the real layer's output by the profile's value there."""
+    units, steps, seed, nudge = 6, 12, 2, 1e-2
+    profile = gradients.gradient_through_time(units, steps, layer="LSTM", seed=seed)
+    assert profile.shape == (steps,) and np.all(profile >= 0)
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    layer = build(ModelSpec(layer="LSTM", features=1, units=units, timesteps=steps)).get_layer("hidden_1")
+    x = np.random.default_rng(seed).normal(size=(1, steps, 1)).astype("float64")
+
+    def total(values):
+        return float(np.sum(np.asarray(layer(values.astype("float32")))))
+
+    for t in (0, steps // 2, steps - 1):
+        up, down = x.copy(), x.copy()
+        up[0, t, 0] += nudge
+        down[0, t, 0] -= nudge
+        assert abs(total(up) - total(down)) / (2 * nudge) == pytest.approx(profile[t], rel=0.05, abs=1e-4)
+
+
+def test_gradient_through_time_sends_width_comparisons_to_the_fair_measurement():
+    """Its default input kernel depends on the units, so it must not invite comparing widths."""
+    text = gradients.gradient_through_time.__doc__ + gradients.__doc__
+    assert "to see that width is not what makes it vanish" not in text
+    assert "width_verdict" in gradients.gradient_through_time.__doc__

@@ -1,10 +1,11 @@
-"""Multiples of 32 (lesson 06): interleaved timing rounds and a verdict that follows the bands."""
+"""Multiples of 32 (lesson 06): interleaved timing rounds on real Keras steps (the verdict on every
+outcome of the bands is tested on made-up rounds in test_alignment_verdict.py)."""
 
 import pytest
 
 from course import figures, shapes
 from course.experiments import unit_timing
-from course.experiments.unit_timing import TimingBand, alignment_verdict
+from course.experiments.unit_timing import TimingBand
 from course.models import ModelSpec, build
 
 pytestmark = pytest.mark.keras
@@ -14,16 +15,6 @@ def band(**rounds):
     return TimingBand(
         {int(units[1:]): seconds for units, seconds in rounds.items()}, features=8, timesteps=20, batch_size=64
     )
-
-
-def test_a_size_is_faster_only_when_its_slowest_round_beats_every_neighbours_fastest():
-    clear = band(u120=[0.020, 0.021], u128=[0.010, 0.012], u136=[0.019, 0.025])
-    assert alignment_verdict(clear).startswith("128 units was faster than every neighbour in every round")
-    slow = band(u120=[0.010, 0.011], u128=[0.020, 0.030], u136=[0.009, 0.012])
-    assert alignment_verdict(slow).startswith("128 units was slower")
-    noisy = band(u120=[0.010, 0.020], u128=[0.011, 0.015], u136=[0.014, 0.030])
-    assert "overlaps the band of 2 of its 2 neighbours" in alignment_verdict(noisy)
-    assert "no size is faster here" in alignment_verdict(noisy)
 
 
 def test_band_reads_fastest_slowest_and_median():
@@ -47,3 +38,10 @@ def test_time_units_times_every_size_in_every_round():
     assert all(len(seconds) == 3 and min(seconds) > 0 for seconds in b.rounds.values())
     figure = figures.timing_band_plot(b)
     assert len(figure.data[1].y) == 6 and list(figure.data[0].x) == ["4", "8"]
+
+
+def test_time_units_keeps_the_verdict_on_real_rounds():
+    b = unit_timing.time_units(unit_counts=(4, 8, 12), rounds=2, steps=2, timesteps=5, batch_size=8)
+    text = unit_timing.alignment_verdict(b, candidate=8)
+    assert text.startswith("8 units")
+    assert all(len(seconds) == 2 for seconds in b.rounds.values())

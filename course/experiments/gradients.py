@@ -12,7 +12,9 @@ initialisation (an orthogonal recurrent kernel; an LSTM's forget gate bias at 1)
 ``*_verdict`` functions turn measurements into the sentences a lesson prints. ``exploding`` and
 ``clipped_update`` show the opposite failure, and what an optimizer's ``clipnorm`` does about it.
 ``gradient_through_time`` is the plain profile of one freshly built layer (Keras's default
-initialisation throughout): ``|d output / d x_t|`` for every step.
+initialisation throughout): ``|d output / d x_t|`` for every step, for looking at one layer's
+profile along a sequence. It is no fair comparison of widths (the default input kernel's spread
+depends on the units): compare widths with ``influence``, ``early_signal`` and ``width_verdict``.
 """
 
 from __future__ import annotations
@@ -299,8 +301,10 @@ def gradient_through_time(units: int, timesteps: int, layer: str = "SimpleRNN", 
     """How much the layer's final output depends on the input at each step: the norm of
     ``d output / d x_t`` for ``t = 1..timesteps``, from a freshly initialised real layer.
 
-    Vanishing gradients show up as this norm shrinking for early steps as sequences get longer;
-    compare it across ``units`` to see that width is not what makes it vanish.
+    Vanishing gradients show up as this norm shrinking for early steps as sequences get longer.
+    Keras's default input kernel is drawn wider for fewer units, so profiles of different widths
+    differ for that reason too: to compare widths, use :func:`influence` (the same input scale for
+    every width) and :func:`width_verdict`.
     """
     keras = _keras()
     import tensorflow as tf

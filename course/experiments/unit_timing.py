@@ -4,7 +4,12 @@ One sweep of timings is noise: the machine warms up, another program runs for a 
 ``time_units`` builds every model first, then times them in rounds, each round visiting every
 unit count once in a new order, and keeps every round's median. ``TimingBand`` gives each unit
 count's fastest and slowest round, and ``alignment_verdict`` lets the conclusion follow the bands:
-a size is only "faster" when its slowest round beats every neighbour's fastest.
+a size is only "faster" when its slowest round beats every neighbour's fastest, "slower" when its
+fastest round loses to every neighbour's slowest; against each neighbour one by one it is faster,
+slower or within the noise, and the sentence says which, for how many.
+
+``interleaved_rounds`` is the machinery itself, for any set of timed tasks: other experiments (the
+deeper-against-wider race in ``capacity``) time their own steps with it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from course import shapes
 from course._keras import keras as _keras
 from course.models import ModelSpec, build
 
-__all__ = ["TimingBand", "time_units", "alignment_verdict", "step_seconds"]
+__all__ = ["TimingBand", "time_units", "alignment_verdict", "step_seconds", "interleaved_rounds", "time_steps"]
 
 
 @dataclass(frozen=True)
@@ -80,35 +85,90 @@ def _time_units(keras, unit_counts, rounds, steps, features, timesteps, batch_si
         for _ in range(3):  # the first steps trace and compile the step function
             model.train_on_batch(X, y)
         models[units] = model
-    found = {units: [] for units in unit_counts}
-    for _ in range(rounds):
-        for units in rng.permutation(list(unit_counts)).tolist():
-            times = []
-            for _ in range(steps):
-                start = time.perf_counter()
-                models[units].train_on_batch(X, y)
-                times.append(time.perf_counter() - start)
-            found[units].append(float(np.median(times)))
-    return TimingBand(found, features, timesteps, batch_size)
+    tasks = {units: (lambda model=models[units]: time_steps(model, [(X, y)] * steps)) for units in unit_counts}
+    return TimingBand(interleaved_rounds(tasks, rounds, rng), features, timesteps, batch_size)
+
+
+def time_steps(model, batches) -> list:
+    """Seconds of each ``model.train_on_batch(x, y)`` for the ``(x, y)`` pairs in ``batches``, in order."""
+    times = []
+    for x, y in batches:
+        start = time.perf_counter()
+        model.train_on_batch(x, y)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def interleaved_rounds(tasks: dict, rounds: int, rng, warmup_rounds: int = 0) -> dict:
+    """Run every task once a round, for ``warmup_rounds + rounds`` rounds, visiting the tasks in a
+    new order each round (drawn from ``rng``, a numpy ``Generator``), so that a burst of load on the
+    machine lands on any task rather than always on the same one.
+
+    A task is a callable that does its work and returns the seconds of each step it timed; a round
+    keeps their median. The first ``warmup_rounds`` rounds run (their work counts: a task may be
+    training) but their figures are dropped, as they include Keras's one-off tracing. Returns
+    ``{task name: [median seconds per step in each kept round]}``.
+    """
+    if rounds < 1 or warmup_rounds < 0:
+        raise ValueError("Time at least one round, after zero or more warm-up rounds.")
+    names = list(tasks)
+    found = {name: [] for name in names}
+    for round_number in range(warmup_rounds + rounds):
+        for index in rng.permutation(len(names)).tolist():
+            seconds = tasks[names[index]]()
+            if round_number >= warmup_rounds:
+                found[names[index]].append(float(np.median(seconds)))
+    return found
 
 
 def alignment_verdict(band: TimingBand, candidate: int = 128) -> str:
-    """What the bands allow one to say about ``candidate`` against the other unit counts."""
+    """What the bands allow one to say about ``candidate`` against the other unit counts.
+
+    Against each neighbour ``candidate`` is faster (its slowest round beat the neighbour's fastest),
+    slower (its fastest round lost to the neighbour's slowest) or within the noise (the bands
+    overlap). The sentence names each group, and its conclusion follows the mix.
+    """
     others = [units for units in band.rounds if units != candidate]
+    if candidate not in band.rounds or not others:
+        raise ValueError(f"Time {candidate} units and at least one other size to compare them.")
     low, high = band.fastest(candidate), band.slowest(candidate)
     ms = lambda seconds: f"{1000 * seconds:.2f} ms"  # noqa: E731
-    if high < min(band.fastest(units) for units in others):
+    faster = [units for units in others if high < band.fastest(units)]
+    slower = [units for units in others if low > band.slowest(units)]
+    overlapping = [units for units in others if units not in faster and units not in slower]
+    count = len(others)
+    if len(faster) == count:
         return (
             f"{candidate} units was faster than every neighbour in every round: its slowest round ({ms(high)}) "
             f"beat their fastest ({ms(min(band.fastest(u) for u in others))})."
         )
-    if low > max(band.slowest(units) for units in others):
-        return f"{candidate} units was slower than every neighbour in every round ({ms(low)} at best)."
-    overlapping = [units for units in others if band.fastest(units) <= high and low <= band.slowest(units)]
-    return (
-        f"{candidate} units ({ms(low)} to {ms(high)}) overlaps the band of {len(overlapping)} of its {len(others)} neighbours: "
-        "the differences are within the noise, so no size is faster here."
-    )
+    if len(slower) == count:
+        return (
+            f"{candidate} units was slower than every neighbour in every round: its fastest round ({ms(low)}) "
+            f"lost to their slowest ({ms(max(band.slowest(u) for u in others))})."
+        )
+    if len(overlapping) == count:
+        return (
+            f"{candidate} units ({ms(low)} to {ms(high)}) overlaps the band of all {count} of its neighbours: "
+            "the differences are within the noise, so no size is faster here."
+        )
+    listed = lambda group: ", ".join(str(units) for units in group)  # noqa: E731
+    parts = []
+    if faster:
+        parts.append(f"beat {len(faster)} of its {count} neighbours in every round ({listed(faster)})")
+    if slower:
+        parts.append(f"lost to {len(slower)} of them in every round ({listed(slower)})")
+    if overlapping:
+        parts.append(f"overlapped the band of {len(overlapping)} ({listed(overlapping)})")
+    if faster and slower:
+        conclusion = (
+            "faster than some sizes near it and slower than others, so being a round number did not make it fast."
+        )
+    elif faster:
+        conclusion = "faster than some sizes near it beyond the noise, but not than all of them."
+    else:
+        conclusion = "slower than some sizes near it beyond the noise, and faster than none."
+    return f"{candidate} units ({ms(low)} to {ms(high)}) {', '.join(parts[:-1])}{' and ' if len(parts) > 1 else ''}{parts[-1]}: {conclusion}"
 
 
 def step_seconds(

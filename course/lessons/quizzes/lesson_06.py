@@ -7,6 +7,12 @@ from course.lessons.quizzes.spec import QuizSpec
 
 __all__ = ["first_layer_params", "UNIT_OPTIONS", "units_that_run"]
 
+#: What an LSTM's and a GRU's weight blocks are: their gates and, not a gate, the candidate.
+_BLOCKS = {
+    "LSTM": " (three gates, input, forget and output, and the candidate)",
+    "GRU": " (two gates, update and reset, and the candidate)",
+}
+
 
 def first_layer_params(explorer) -> QuizSpec:
     """The first recurrent layer's parameters in the live UnitsExplorer, read from its Keras model."""
@@ -17,10 +23,11 @@ def first_layer_params(explorer) -> QuizSpec:
         total = shapes.layer_params(layer, f, u)
         found = {
             total
-            // gates: f"That is one gate. A {layer} has {gates} gate block(s) of the same size: multiply by {gates}.",
+            // gates: f"That is one gate's weights, a single block. A {layer} has {gates} weight block(s) of the same "
+            f"size{_BLOCKS.get(layer, '')}: multiply by {gates}.",
             gates * (f * u + u): "You left out the recurrent weights: every unit also reads the whole previous hidden "
-            "state, units × units weights per gate.",
-            gates * (f * u + u * u): "You left out the biases: one per unit and gate (a GRU keeps two by default).",
+            "state, units × units weights per block.",
+            gates * (f * u + u * u): "You left out the biases: one per unit and block (a GRU keeps two by default).",
             total * explorer.timesteps: "The timesteps never enter the count: the same weights are used at every step.",
             int(
                 explorer.model.count_params()
@@ -39,9 +46,10 @@ def first_layer_params(explorer) -> QuizSpec:
         ),
         answer=lambda: int(explorer.model.get_layer("hidden_1").count_params()),
         explanation=lambda n: (
-            f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. Each gate has "
+            f"{shapes.param_equation(explorer.layer, explorer.features, explorer.units)}. Each weight block (an LSTM has "
+            "three gates and a candidate) has "
             "features × units input weights, units × units recurrent weights and one bias per unit (by default a GRU "
-            "gate keeps two biases per unit). Neither the timesteps nor the batch size appear."
+            "block keeps two biases per unit). Neither the timesteps nor the batch size appear."
         ),
         mistakes=mistakes,
     )
@@ -91,7 +99,10 @@ def units_that_run(tried=(1, 2, 3, 5, 33, 100)) -> QuizSpec:
                 1
             ]: "More units than features is normal (LSTM(100) on 1 feature, above): the units set the size "
             "of the layer's memory, not how many values come in.",
-            UNIT_OPTIONS[3]: "32 is a habit, not a rule: the lesson's timing below tests whether it is even faster. "
+            UNIT_OPTIONS[
+                3
+            ]: "32 is a habit, not a rule: the optional timing extension of this lesson tests whether it is "
+            "even faster. "
             "Keras builds any positive number of units.",
         },
     )
