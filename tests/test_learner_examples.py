@@ -48,3 +48,38 @@ def test_steps_per_epoch_caps_the_updates_of_each_epoch():
     assert (run.progress_bar_steps, run.updates) == (4, 8)
     full = examples.fit_steps(examples.dense_network(examples.SEED_002_WIDTHS), rows=1000, batch_size=10)
     assert (full.progress_bar_steps, full.updates) == (100, 100)
+
+
+def test_the_loss_on_the_progress_bar_is_the_classifiers_cross_entropy():
+    """Two outputs are a classifier's scores (logits): the loss the bar shows must be the
+    cross-entropy of their softmax. With one batch and one epoch it is the loss of the starting
+    weights, worked out here by hand and by Keras's classifier loss."""
+    import keras
+    import numpy as np
+
+    network = examples.dense_network(examples.SEED_002_WIDTHS)
+    x, y = examples.random_rows(network, rows=10, seed=0)
+    logits = network(x).numpy().astype("float64")
+    by_hand = float(np.mean(np.log(np.exp(logits).sum(axis=1)) - logits[np.arange(10), y]))
+    keras_classifier = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits))
+    assert by_hand == pytest.approx(keras_classifier, abs=1e-5)
+    as_probabilities = float(keras.losses.SparseCategoricalCrossentropy()(y, logits))
+    assert abs(as_probabilities - by_hand) > 1e-3, "reading the logits as probabilities gives another number"
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        run = examples.fit_steps(network, rows=10, batch_size=10, seed=0, verbose=1)
+    assert run.updates == 1 and run.loss == pytest.approx(by_hand, abs=1e-5)
+    shown = re.findall(r"loss: ([0-9.]+)", re.sub(r"\x1b\[[0-9;]*m", "", printed.getvalue()))
+    assert shown and float(shown[-1]) == pytest.approx(by_hand, abs=1e-4), "the number on the bar"
+
+
+def test_one_output_trains_on_the_squared_error():
+    import keras
+
+    network = examples.dense_network((3, 4, 1))
+    assert isinstance(examples.training_loss(network), keras.losses.MeanSquaredError)
+    x, y = examples.random_rows(network, rows=8, seed=1)
+    by_hand = float(((network(x).numpy() - y) ** 2).mean())  # the starting weights' squared error
+    run = examples.fit_steps(network, rows=8, batch_size=8, seed=1)
+    assert y.shape == (8, 1) and run.updates == 1 and run.loss == pytest.approx(by_hand, abs=1e-5)

@@ -80,6 +80,18 @@ def test_lesson_02_iterations_come_from_the_batches_keras_ran():
     assert "all 2 epochs" in spec.grade(14).hint
 
 
+def test_lesson_02_fifty_rows_in_batches_of_seven_hints_each_slip():
+    """The rounded-down count equals the batch size here: its hint names both slips, each true."""
+    explorer = BatchExplorer(n_samples=50, batch_size=7, shuffle=False, epochs=1)
+    spec = lesson_02.iterations(explorer)
+    assert assert_hints_are_specific(spec) == 8 == shapes.iterations_per_epoch(50, 7)
+    hint = spec.grade(7).hint
+    assert "two slips" in hint and "7 is the batch size" in hint and "the 1 row left over" in hint
+    quiz = Quiz.from_spec(spec)
+    assert not quiz.check(7.14) and "Round up" in quiz.feedback.value
+    assert quiz.check(8)
+
+
 @pytest.fixture(scope="module")
 def lab():
     lab = TrainingLab(n_samples=200, seed=0)
@@ -101,7 +113,8 @@ def test_lesson_03_updates_per_epoch_matches_keras(lab):
     truth = assert_hints_are_specific(spec)
     X_train, y_train, _, _ = lab.split
     assert truth == training.run_epochs(X_train, y_train, batch_size=30, epochs=1).batches_run[0] == 4
-    assert "rounded down" in spec.grade(3).hint
+    assert "rounded down" in spec.grade(3).hint and "its own update" in spec.grade(3).hint
+    assert "counts all 2 epochs" in spec.grade(8).hint
 
 
 def test_lesson_04_quizzes_read_real_recurrent_models():

@@ -4,7 +4,8 @@
 ``keras2_network`` builds the same stack the Keras 2 way (``input_dim=`` or ``input_shape=`` on the
 first layer) and keeps what Keras 3 says about it; ``fit_steps`` trains one and reports the
 number Keras's progress bar counts to (its steps per epoch) next to the updates the optimizer
-made.
+made, and the loss the bar shows: a classifier's cross-entropy on its logits where the network
+has several outputs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ import numpy as np
 from course import shapes
 from course._keras import keras as _keras
 
-__all__ = ["SEED_000_WIDTHS", "SEED_002_WIDTHS", "FitSteps", "dense_network", "fit_steps", "keras2_network"]
+__all__ = [
+    "SEED_000_WIDTHS",
+    "SEED_002_WIDTHS",
+    "FitSteps",
+    "dense_network",
+    "fit_steps",
+    "keras2_network",
+    "random_rows",
+    "training_loss",
+]
 
 SEED_000_WIDTHS = (8, 12, 8, 1)  # 8 input columns, hidden layers of 12 and 8 units, one output
 SEED_002_WIDTHS = (1, 16, 32, 2)  # 1 input value, hidden layers of 16 and 32 units, two outputs
@@ -71,6 +81,7 @@ class FitSteps:
     epochs: int
     progress_bar_steps: int  # what Keras's progress bar counts to in each epoch ("10/10")
     updates: int  # the optimizer's own count after all epochs
+    loss: float  # the last epoch's loss, the number the progress bar ends on
 
 
 def _steps_seen():
@@ -83,6 +94,27 @@ def _steps_seen():
     return StepsSeen()
 
 
+def random_rows(model, rows: int, seed: int = 0):
+    """``rows`` rows of random data for ``model``: normal features, and targets to match its
+    output (a class index per row for several outputs, a number in [0, 1) for one)."""
+    rng = np.random.default_rng(seed)
+    features, outputs = model.inputs[0].shape[-1], model.outputs[0].shape[-1]
+    x = rng.normal(size=(rows, features)).astype("float32")
+    y = rng.integers(0, outputs, size=(rows,)) if outputs > 1 else rng.random((rows, 1)).astype("float32")
+    return x, y
+
+
+def training_loss(model):
+    """The loss ``fit_steps`` trains ``model`` with. Several outputs are a classifier's scores, one
+    per class: the network ends in a plain Dense layer, so they are logits, and the cross-entropy
+    takes them as such (``from_logits=True``) and applies the softmax itself. One output is a
+    regression, trained on the squared error."""
+    keras = _keras()
+    if model.outputs[0].shape[-1] > 1:
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    return keras.losses.MeanSquaredError()
+
+
 def fit_steps(
     model,
     rows: int,
@@ -92,17 +124,14 @@ def fit_steps(
     seed: int = 0,
     verbose: int = 0,
 ) -> FitSteps:
-    """Train ``model`` on ``rows`` rows of random data and report the progress bar's step count
-    (the same ``params["steps"]`` the bar reads) and the updates made. ``verbose=1`` shows the bar."""
+    """Train ``model`` on ``rows`` rows of random data (``random_rows``) with ``training_loss`` and
+    report the progress bar's step count (the same ``params["steps"]`` the bar reads), the updates
+    made and the loss the bar ends on. ``verbose=1`` shows the bar."""
     keras = _keras()
-    rng = np.random.default_rng(seed)
-    features, outputs = model.inputs[0].shape[-1], model.outputs[0].shape[-1]
-    x = rng.normal(size=(rows, features)).astype("float32")
-    y = rng.integers(0, outputs, size=(rows,)) if outputs > 1 else rng.random((rows, 1)).astype("float32")
-    loss = "sparse_categorical_crossentropy" if outputs > 1 else "mse"
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss)
+    x, y = random_rows(model, rows, seed)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=training_loss(model))
     seen = _steps_seen()
-    model.fit(
+    history = model.fit(
         x,
         y,
         batch_size=batch_size,
@@ -112,4 +141,11 @@ def fit_steps(
         verbose=verbose,
         callbacks=[seen],
     )
-    return FitSteps(rows, batch_size or 32, epochs, int(seen.steps), int(model.optimizer.iterations.numpy()))
+    return FitSteps(
+        rows,
+        batch_size or 32,
+        epochs,
+        int(seen.steps),
+        int(model.optimizer.iterations.numpy()),
+        float(history.history["loss"][-1]),
+    )

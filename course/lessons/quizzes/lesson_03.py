@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from course import shapes
+from course.lessons.quizzes.lesson_02 import counting_mistakes
 from course.lessons.quizzes.spec import QuizSpec
 
 __all__ = ["most_updates", "updates_per_epoch"]
@@ -44,18 +45,8 @@ def most_updates(lab, batch_sizes) -> QuizSpec:
 
 
 def updates_per_epoch(lab) -> QuizSpec:
-    """Updates in one epoch at the lab's current batch size (the optimizer's counter agrees: tested)."""
-
-    def mistakes():
-        rows, batch = lab.n_train, lab.batch_size
-        per_epoch = shapes.iterations_per_epoch(rows, batch)
-        return {
-            rows // batch: "You rounded down: the rows left over make one shorter last batch, and it is an update too.",
-            per_epoch * lab.epochs: f"That is all {lab.epochs} epochs. One epoch makes {lab.epochs} times fewer.",
-            rows: "That is one update per row, stochastic gradient descent. Each update here takes a batch.",
-            batch: "That is the rows in one batch, not the number of batches.",
-        }
-
+    """Updates in one epoch at the lab's current batch size (the optimizer's counter agrees: tested),
+    with lesson 02's hints, each true for the lab's numbers."""
     return QuizSpec(
         question=lambda: (
             f"With {lab.n_train} training rows and batch_size={lab.batch_size}, how many weight updates does one epoch make?"
@@ -65,5 +56,5 @@ def updates_per_epoch(lab) -> QuizSpec:
             f"{lab.n_train} rows ÷ {lab.batch_size}, rounded up, is {n}: a shorter last batch still makes "
             "its own update. The optimizer's own counter agreed with this rule in every run above."
         ),
-        mistakes=mistakes,
+        mistakes=lambda: counting_mistakes(lab.n_train, lab.batch_size, lab.epochs, step="update"),
     )
