@@ -5,12 +5,14 @@ reset spellings still run on Keras 3; and a stateful model trained on a long ser
 Everything here builds and runs real Keras models. ``reset_stateful`` resets a model's state (Keras
 3 has no ``model.reset_states()``); ``stateful_equivalence`` shows that a state carried from chunk
 to chunk computes what one long sequence does; ``stateful_samples`` lays a series out as streams
-(``course.data.stateful_layout``) and ``fit_stateful`` trains on them, resetting between epochs.
+(``course.data.stateful_layout``) and ``fit_stateful`` trains on them, resetting between epochs;
+``faq_run`` fits the stack of the Keras FAQ on the FAQ's own numbers of sequences and counts the
+batches Keras runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -30,6 +32,8 @@ __all__ = [
     "stateful_equivalence",
     "stateful_samples",
     "fit_stateful",
+    "FAQRun",
+    "faq_run",
 ]
 
 
@@ -218,3 +222,117 @@ def fit_stateful(series, batch_size: int, timesteps: int, units: int = 8, epochs
         losses.append(float(history.history["loss"][0]))
         reset_stateful(model)
     return {"model": model, "losses": losses, "X": X, "y": y}
+
+
+@dataclass(frozen=True)
+class FAQRun:
+    """The FAQ's stateful stack fitted on the FAQ's own data, with Keras counting the batches."""
+
+    n_train: int
+    n_val: int
+    batch_size: int
+    train_batches: int  # batches fit ran, counted by a callback
+    val_batches: int
+    failed_at: int | None  # the batch number (from 1) where fit stopped, or None when it finished
+    failed_in: str | None  # "training" or "validation" (None when fit finished)
+    error: BaseException | None
+    model: object = field(default=None, repr=False, compare=False)  # the compiled stack, to reuse
+
+    @property
+    def train(self) -> WholeBatches:
+        return WholeBatches(self.n_train, self.batch_size)
+
+    @property
+    def validation(self) -> WholeBatches:
+        return WholeBatches(self.n_val, self.batch_size)
+
+    def stream(self, row: int) -> list[int]:
+        """The training sequences (numbered from 0) that row ``row`` of the batch reads, batch after
+        batch, carrying its state: ``row``, ``row + batch_size``, ... ."""
+        return list(range(row, self.train.kept, self.batch_size))
+
+    def sentence(self) -> str:
+        head = f"{self.n_train} training and {self.n_val} validation sequences in batches of {self.batch_size}: "
+        if self.error is None:
+            return head + (
+                f"Keras ran {self.train_batches} training and {self.val_batches} validation batches. "
+                f"{self.n_train} = {self.train.kept // self.batch_size} × {self.batch_size} and {self.n_val} = "
+                f"{self.validation.kept // self.batch_size} × {self.batch_size} leave no remainder, so no batch was "
+                f"short, and each of the {self.batch_size} rows carried its state through all {self.train_batches} "
+                "training batches."
+            )
+        short = self.train if self.failed_in == "training" else self.validation
+        done = (
+            f"Keras ran {self.train_batches} full training batches"
+            if self.failed_in == "training"
+            else f"Keras ran all {self.train_batches} training batches and {self.val_batches} full validation batches"
+        )
+        if short.divides:  # the failure was not a short batch
+            return head + f"{done}, then stopped with {type(self.error).__name__}: {self.error}"
+        short_number = short.kept // self.batch_size + 1
+        if self.failed_at != short_number:  # refused before the short batch came
+            return head + (
+                f"{done}, then stopped at {self.failed_in} batch {self.failed_at} with {type(self.error).__name__}, "
+                f"before the short batch {short_number} of {short.last_batch} rows was reached: this Keras refused "
+                "the whole run, not only the short batch."
+            )
+        return head + (
+            f"{done}, then stopped at {self.failed_in} batch {self.failed_at}, whose {short.last_batch} rows met a "
+            f"state kept for {self.batch_size} ({type(self.error).__name__})."
+        )
+
+
+def faq_run(n_train: int = 320, n_val: int = 96, batch_size: int = 32, model=None, seed: int = 0) -> FAQRun:
+    """Fit the FAQ's stack (``SEED_STACK``, three stateful LSTM(32) on batches of (32, 8, 16) and a
+    Dense(10)) for one epoch on random numbers of the FAQ's shapes: ``n_train`` training sequences,
+    ``n_val`` validation sequences (``0`` for none), ``shuffle=False``. A callback counts the batches
+    Keras runs; an error is caught and kept, not raised. Pass ``model`` to reuse a compiled stack."""
+    keras = _keras()
+    spec = SEED_STACK if batch_size == SEED_STACK.batch_size else replace(SEED_STACK, batch_size=batch_size)
+    if model is None:
+        keras.utils.set_random_seed(seed)
+        model = build(spec)
+        model.compile(optimizer="rmsprop", loss="mse")
+    rng = np.random.default_rng(seed)
+
+    def numbers(n):
+        return (
+            rng.random((n, spec.timesteps, spec.features), dtype="float32"),
+            rng.random((n, spec.outputs), dtype="float32"),
+        )
+
+    counts = {"train": 0, "validation": 0}
+    phase = ["training"]
+
+    class Count(keras.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            phase[0] = "validation"
+
+        def on_train_batch_end(self, batch, logs=None):
+            counts["train"] += 1
+
+        def on_test_batch_end(self, batch, logs=None):
+            counts["validation"] += 1
+
+    x, y = numbers(n_train)
+    settings = dict(batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[Count()])
+    if n_val:
+        settings["validation_data"] = numbers(n_val)
+    error = None
+    try:
+        model.fit(x, y, **settings)
+    except Exception as exc:  # noqa: BLE001 - the error is the result
+        error = exc
+        model.make_train_function(force=True)  # forget the training step that failed
+    reset_stateful(model)
+    return FAQRun(
+        n_train=n_train,
+        n_val=n_val,
+        batch_size=batch_size,
+        train_batches=counts["train"],
+        val_batches=counts["validation"],
+        failed_at=None if error is None else counts["train" if phase[0] == "training" else "validation"] + 1,
+        failed_in=None if error is None else phase[0],
+        error=error,
+        model=model,
+    )

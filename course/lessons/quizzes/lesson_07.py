@@ -6,21 +6,84 @@ from __future__ import annotations
 from course import data
 from course.lessons.quizzes.spec import QuizSpec
 
-__all__ = ["batch_count", "dropped_steps", "M2_OPTIONS", "batch_and_features"]
+__all__ = [
+    "batch_count",
+    "batch_count_hints",
+    "dropped_steps",
+    "dropped_step_hints",
+    "M2_OPTIONS",
+    "batch_and_features",
+]
+
+
+def _merge(pairs) -> dict:
+    """``{wrong answer: hint}`` from ``(answer, sentence)`` pairs; where two likely mistakes give the
+    same number, the learner may have made either, so the hint says both."""
+    hints: dict = {}
+    for answer, sentence in pairs:
+        hints[answer] = f"{hints[answer]} Or: {sentence}" if answer in hints else sentence
+    return hints
+
+
+def batch_count_hints(n_steps: int, batch_size: int, timesteps: int) -> dict:
+    """The likely wrong batch counts for this layout, each with the sentence that is true of it."""
+    n, b, t = n_steps, batch_size, timesteps
+    n_batches = n // (b * t)
+    stream = n_batches * t  # steps each stream keeps: whole chunks only
+    pairs = [
+        (
+            n // t,
+            f"That is {n} // {t} = {n // t}, the number of chunks of {t} steps in the whole series. A batch takes "
+            f"one chunk from every stream: {b} chunks.",
+        ),
+    ]
+    if n // b == stream:
+        pairs.append(
+            (
+                n // b,
+                f"That is the length of each stream: {n} // {b} = {n // b} steps. Divide it by the timesteps to "
+                "count the chunks per stream.",
+            )
+        )
+    else:
+        pairs.append(
+            (
+                n // b,
+                f"That is {n} // {b} = {n // b}, the steps per stream before trimming. Each stream keeps only whole "
+                f"chunks of {t} steps, so it holds {stream} steps; count its chunks.",
+            )
+        )
+    pairs.append(
+        (
+            -(-n // (b * t)),
+            "You rounded up. A stateful model only takes whole batches: the steps that do not fill one are "
+            "dropped, so round down.",
+        )
+    )
+    return _merge(pairs)
+
+
+def dropped_step_hints(n_steps: int, batch_size: int, timesteps: int) -> dict:
+    """The likely wrong counts of dropped steps, each with the sentence that is true of it."""
+    n, b, t = n_steps, batch_size, timesteps
+    return _merge(
+        [
+            (
+                n % t,
+                f"That is {n} % {t} = {n % t}, what is left after whole chunks. The layout needs whole batches, "
+                f"{b} × {t} = {b * t} steps each.",
+            ),
+            (
+                n % b,
+                f"That is {n} % {b} = {n % b}, what is left after cutting {b} streams of equal length; the streams "
+                f"must also hold whole chunks of {t} steps.",
+            ),
+        ]
+    )
 
 
 def batch_count(explorer) -> QuizSpec:
     """How many batches the stateful layout of the explorer's settings makes."""
-
-    def mistakes():
-        n, b, t = explorer.n_steps, explorer.batch_size, explorer.timesteps
-        return {
-            n // t: "That counts chunks, one per row. A batch takes one chunk from every stream: batch_size chunks.",
-            n // b: "That is the length of each stream. Divide it by the timesteps to count the chunks per stream.",
-            -(-n // (b * t)): "You rounded up. A stateful model only takes whole batches: the steps that do not fill "
-            "one are dropped, so round down.",
-        }
-
     return QuizSpec(
         question=lambda: (
             f"A series of {explorer.n_steps} steps, batch size {explorer.batch_size}, timesteps {explorer.timesteps}: "
@@ -29,28 +92,17 @@ def batch_count(explorer) -> QuizSpec:
         answer=lambda: int(data.stateful_layout(explorer.n_steps, explorer.batch_size, explorer.timesteps).shape[0]),
         explanation="Each batch uses batch_size × timesteps steps (one chunk per stream), so the count is "
         "n_steps // (batch_size × timesteps).",
-        mistakes=mistakes,
+        mistakes=lambda: batch_count_hints(explorer.n_steps, explorer.batch_size, explorer.timesteps),
     )
 
 
 def dropped_steps(explorer) -> QuizSpec:
     """How many steps the layout leaves out at the end."""
-
-    def mistakes():
-        n, b, t = explorer.n_steps, explorer.batch_size, explorer.timesteps
-        return {
-            n % t: "That is what is left after whole chunks. The layout needs whole batches, batch_size × timesteps "
-            "steps each.",
-            n
-            % b: "That is what is left after splitting into streams of equal length; the streams must also hold whole "
-            "chunks.",
-        }
-
     return QuizSpec(
         question=lambda: f"And how many of the {explorer.n_steps} steps are dropped at the end?",
         answer=lambda: data.stateful_dropped(explorer.n_steps, explorer.batch_size, explorer.timesteps),
         explanation="Whatever is left after the whole batches: n_steps - batches × batch_size × timesteps.",
-        mistakes=mistakes,
+        mistakes=lambda: dropped_step_hints(explorer.n_steps, explorer.batch_size, explorer.timesteps),
     )
 
 
