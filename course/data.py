@@ -164,12 +164,18 @@ def keras_windows(series, window: int, horizon: int = 1, stride: int = 1, batch_
     return [(np.asarray(x), np.asarray(y)) for x, y in dataset]
 
 
-def example_series(kind: str = "1..10", length: int | None = None, seed: int = 0) -> np.ndarray:
-    """The series the windowing lesson cuts: ``"1..10"`` (the numbers 1 to 10), ``"noisy sine"``
-    (1-D), or ``"several features"`` (a 2-D series of 3 related signals)."""
+def example_series(kind: str = "counting", length: int | None = None, seed: int = 0) -> np.ndarray:
+    """The series the windowing lesson cuts.
+
+    ``"counting"``: the numbers 1, 2, ..., ``length`` (10 unless given), so every window shows the
+    steps it holds; ``"noisy sine"`` (1-D, 60 steps unless given); ``"several features"`` (a 2-D
+    series of 3 related signals, 60 steps unless given). ``"1..10"`` is the name the
+    WindowExplorer's menu shows for the counting series at its usual length.
+    """
+    if kind in ("counting", "1..10"):
+        length = shapes.check_size("length", 10 if length is None else length)
+        return np.arange(1, length + 1, dtype="float32")
     rng = np.random.default_rng(seed)
-    if kind == "1..10":
-        return np.arange(1, (length or 10) + 1, dtype="float32")
     t = np.arange(length or 60, dtype="float32")
     if kind == "noisy sine":
         return (np.sin(2 * np.pi * t / 20) + 0.15 * rng.normal(size=t.shape)).astype("float32")
@@ -178,9 +184,13 @@ def example_series(kind: str = "1..10", length: int | None = None, seed: int = 0
         return np.stack([base, np.cos(2 * np.pi * t / 20), 0.5 * base + 0.1 * rng.normal(size=t.shape)], axis=1).astype(
             "float32"
         )
-    raise ValueError(f"kind must be one of {SERIES_KINDS}, got {kind!r}.")
+    raise ValueError(
+        f"kind must be 'counting' (the numbers 1 to length; the explorer calls it '1..10'), 'noisy sine' "
+        f"or 'several features', got {kind!r}."
+    )
 
 
+#: The series the WindowExplorer offers, by the names its menu shows ("1..10" is the counting series).
 SERIES_KINDS = ("1..10", "noisy sine", "several features")
 
 

@@ -137,6 +137,25 @@ def test_example_series(kind):
     assert np.array_equal(series, data.example_series(kind))
 
 
+@pytest.mark.parametrize("length", [None, 1, 12, 40])
+def test_the_counting_series_is_the_numbers_1_to_its_length(length):
+    series = data.example_series("counting", length=length)
+    assert series.tolist() == list(range(1, (length or 10) + 1)) and series.dtype == np.float32
+    assert np.array_equal(data.example_series(), data.example_series("counting")), "counting is the default"
+    assert np.array_equal(data.example_series("1..10"), data.example_series("counting")), "the explorer's name for it"
+
+
+@pytest.mark.parametrize("length", [0, -3, 2.5])
+def test_the_counting_series_refuses_a_length_that_is_no_count(length):
+    with pytest.raises(ValueError, match="length must be"):
+        data.example_series("counting", length=length)
+
+
+def test_an_unknown_series_names_the_kinds():
+    with pytest.raises(ValueError, match="'counting'.*'noisy sine'.*'several features'"):
+        data.example_series("1..12")
+
+
 @given(n_steps=st.integers(1, 600), batch_size=st.integers(1, 20), timesteps=st.integers(1, 30))
 def test_stateful_layout_carries_each_row_on(n_steps, batch_size, timesteps):
     if n_steps < batch_size * timesteps:

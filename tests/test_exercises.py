@@ -1,7 +1,9 @@
-"""The code-writing exercises of lessons 00-04: the placeholder gets a "not yet", the worked
+"""The code-writing exercises of lessons 00-04 (and lesson 05's series): the placeholder gets a "not yet", the worked
 solution passes, each likely mistake gets its own hint, and no input makes a check raise."""
 
 from __future__ import annotations
+
+import warnings
 
 import keras
 import numpy as np
@@ -67,6 +69,47 @@ def test_lesson_01_mistakes_get_their_hint(layers, words):
 def test_lesson_01_a_model_without_an_input_is_told_to_declare_one():
     result = lesson_01.check_seed_network(keras.Sequential(dense(12, 8, 1)))
     assert not result.ok and "keras.Input(shape=(8,))" in result.message
+
+
+def test_lesson_01_a_functional_answer_passes_too():
+    inputs = keras.Input(shape=(8,))
+    hidden = keras.layers.Dense(12, activation="relu")(inputs)
+    hidden = keras.layers.Dense(8, activation="relu")(hidden)
+    model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
+    result = lesson_01.check_seed_network(model)
+    assert result.ok and "Keras counts 221 parameters" in result.message
+
+
+@pytest.mark.parametrize("argument", [{"input_dim": 8}, {"input_shape": (8,)}], ids=["input_dim", "input_shape"])
+def test_lesson_01_the_keras_2_input_on_a_layer_is_refused_with_keras_input_named(argument):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras 3 warns about it: the check says why it matters here
+        model = keras.Sequential(
+            [keras.layers.Dense(12, activation="relu", **argument), keras.layers.Dense(8), keras.layers.Dense(1)]
+        )
+    assert model.count_params() == 221, "the same sizes: only the spelling of the input is wrong"
+    result = lesson_01.check_seed_network(model)
+    assert not result.ok
+    assert "keras.Input(shape=(8,))" in result.message and "Keras 2" in result.message
+    assert "(8,)" in result.message and "Traceback" not in result.message
+    assert lesson_01.layer_input_argument(model) == (8,)
+
+
+def test_lesson_01_layer_input_argument_is_none_for_keras_3_models():
+    assert lesson_01.layer_input_argument(keras.Sequential([keras.Input(shape=(8,)), *dense(12, 8, 1)])) is None
+    assert lesson_01.layer_input_argument("not a model") is None
+
+
+def test_lesson_05_the_worked_solution_cuts_the_counting_series_like_keras():
+    from course.lessons.exercises import lesson_05
+
+    twelve = data.example_series("counting", length=12).reshape(-1, 1)
+    assert twelve[:, 0].tolist() == list(range(1, 13))
+    solution = keras.utils.timeseries_dataset_from_array(twelve[:-1], twelve[3:], sequence_length=3, batch_size=4)
+    result = lesson_05.check_windows(solution)
+    assert result.ok and "[1, 2, 3] -> 4 to [9, 10, 11] -> 12" in result.message
+    wrong = keras.utils.timeseries_dataset_from_array(twelve, twelve[2:], sequence_length=3, batch_size=4)
+    assert not lesson_05.check_windows(wrong).ok
 
 
 @pytest.fixture(scope="module")

@@ -297,7 +297,7 @@ def test_gap_statement_reads_the_spread():
 )
 def test_make_windows_equals_keras_windows(features, window, horizon, stride, batch_size):
     series = (
-        data.example_series("1..10", length=40)
+        data.example_series("counting", length=40)
         if features is None
         else data.example_series("several features", length=40)
     )

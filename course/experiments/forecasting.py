@@ -12,6 +12,11 @@ naive forecast and with the noise no model can predict.
   larger than their own uncertainty.
 - ``forecast_code`` writes the whole recipe as code that runs on its own (numpy and keras only).
 - ``fit_windows`` trains a small recurrent forecaster on windows and predicts every window.
+- For a real series with a trend and a season (lesson 05's CO2 readings): ``hold_out_last`` keeps
+  the last windows (the last years) for validation; ``year_ago_errors`` is the seasonal naive
+  forecast "the same week a year ago, plus the past year's rise"; ``fit_changes`` trains a small
+  LSTM on each window's changes from its last step, so held-out years above every level seen in
+  training need no extrapolation.
 """
 
 from __future__ import annotations
@@ -33,21 +38,34 @@ __all__ = [
     "forecast_code",
     "WindowFit",
     "fit_windows",
+    "hold_out_last",
+    "year_ago_errors",
+    "as_changes",
+    "ChangeForecaster",
+    "fit_changes",
 ]
 
 
 def time_split(X, y, validation_fraction: float = 0.2):
     """``(X_train, y_train, X_val, y_val)``: the first windows train, the last ``validation_fraction``
     validate, in time order (windows from ``make_windows`` are ordered by their start)."""
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must lie between 0 and 1, got {validation_fraction}.")
+    return hold_out_last(X, y, max(1, round(len(X) * validation_fraction)))
+
+
+def hold_out_last(X, y, n_validation: int):
+    """``(X_train, y_train, X_val, y_val)``: the last ``n_validation`` windows validate, every
+    window before them trains, in time order (for a weekly series, ``4 * 52`` holds out the last
+    four years' targets)."""
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} windows but y has {len(y)} targets: they must pair up.")
-    if not 0 < validation_fraction < 1:
-        raise ValueError(f"validation_fraction must lie between 0 and 1, got {validation_fraction}.")
-    n_val = max(1, round(len(X) * validation_fraction))
-    if n_val >= len(X):
-        raise ValueError(f"{len(X)} windows are too few to keep {n_val} for validation and still train.")
-    cut = len(X) - n_val
+    if isinstance(n_validation, bool) or not isinstance(n_validation, (int, np.integer)) or n_validation < 1:
+        raise ValueError(f"n_validation is how many of the last windows to hold out, 1 or more; got {n_validation!r}.")
+    if n_validation >= len(X):
+        raise ValueError(f"{len(X)} windows are too few to keep {n_validation} for validation and still train.")
+    cut = len(X) - n_validation
     return X[:cut], y[:cut], X[cut:], y[cut:]
 
 
@@ -68,6 +86,24 @@ def window_mean_errors(X, y) -> np.ndarray:
     """Every target predicted by the mean of its window (it smooths noise but lags a trend)."""
     X = np.asarray(X)
     return squared_errors(X.mean(axis=1), y)
+
+
+def year_ago_errors(X, y, season: int, horizon: int = 1) -> np.ndarray:
+    """The seasonal naive forecast with its trend: each target predicted by the step one
+    ``season`` before it, raised by how much the series rose over the season that ends with the
+    window (``x[t - season] + (x[t - horizon] - x[t - horizon - season])``). The windows need at
+    least ``season + 1`` steps, and the target lies ``horizon`` steps after the window's end."""
+    X = np.asarray(X)
+    if season < horizon:
+        raise ValueError(f"The season ({season} steps) must be at least the horizon ({horizon}).")
+    if X.ndim != 3 or X.shape[1] < season + 1:
+        raise ValueError(
+            f"Forecasting from a season ago needs windows of at least {season + 1} steps (a season and one more, "
+            f"to measure the season's rise); got windows of shape {X.shape[1:]}."
+        )
+    a_season_ago = X[:, -(season - horizon + 1), :]
+    rise = X[:, -1, :] - X[:, -1 - season, :]
+    return squared_errors(a_season_ago + rise, y)
 
 
 def noise_floor(targets, clean_targets) -> float:
@@ -189,20 +225,67 @@ class WindowFit:
     losses: list  # training loss per epoch
 
 
-def fit_windows(
-    X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, seed: int = 0, layer: str = "LSTM"
-) -> WindowFit:
-    """Train ``layer(units)`` plus a Dense output on windows ``X`` ``(n, window, features)`` and
-    targets ``y`` ``(n, features)``, then predict every window."""
-    keras = _keras()
+def _windows_and_targets(X, y):
+    """``X`` and ``y`` as float32 windows ``(n, window, features)`` and targets ``(n, features)``,
+    or a message saying which shapes were given."""
     X = np.asarray(X, dtype="float32")
     y = np.asarray(y, dtype="float32")
     if X.ndim != 3 or y.ndim != 2 or len(X) != len(y):
         raise ValueError(
             f"Need windows X of shape (n, window, features) and targets y of shape (n, features); got {X.shape} and {y.shape}."
         )
+    return X, y
+
+
+def fit_windows(
+    X, y, batch_size: int = 8, units: int = 8, epochs: int = 30, seed: int = 0, layer: str = "LSTM"
+) -> WindowFit:
+    """Train ``layer(units)`` plus a Dense output on windows ``X`` ``(n, window, features)`` and
+    targets ``y`` ``(n, features)``, then predict every window."""
+    keras = _keras()
+    X, y = _windows_and_targets(X, y)
     keras.utils.set_random_seed(seed)
     model = build(ModelSpec(layer=layer, features=X.shape[2], units=units, timesteps=X.shape[1], outputs=y.shape[1]))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
     history = model.fit(X, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
     return WindowFit(model, model.predict(X, batch_size=len(X), verbose=0), [float(v) for v in history.history["loss"]])
+
+
+def as_changes(X, y=None):
+    """Windows (and targets) as changes from each window's last step: ``X - X[:, -1:]`` and
+    ``y - X[:, -1]``. A model that reads and predicts changes meets no level it has not seen,
+    even where the held-out years lie above everything in training."""
+    X = np.asarray(X, dtype="float32")
+    last = X[:, -1:, :]
+    if y is None:
+        return X - last
+    return X - last, np.asarray(y, dtype="float32").reshape(len(X), -1) - last[:, 0, :]
+
+
+@dataclass
+class ChangeForecaster:
+    """A small recurrent model trained on windows' changes (``as_changes``): ``predict`` adds the
+    predicted change to each window's last step."""
+
+    model: object
+    losses: list  # training loss per epoch, in the changes' units squared
+
+    def predict(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype="float32")
+        return X[:, -1, :] + np.asarray(self.model.predict(as_changes(X), batch_size=256, verbose=0))
+
+
+def fit_changes(
+    X, y, units: int = 8, epochs: int = 4, batch_size: int = 64, seed: int = 0, learning_rate: float = 0.01
+) -> ChangeForecaster:
+    """Train ``LSTM(units)`` plus a Dense output on the changes of windows ``X``
+    ``(n, window, features)`` towards targets ``y`` ``(n, features)``; the training windows are
+    shuffled each epoch (each carries its own past)."""
+    keras = _keras()
+    X, y = _windows_and_targets(X, y)
+    changes, targets = as_changes(X, y)
+    keras.utils.set_random_seed(seed)
+    model = build(ModelSpec(layer="LSTM", features=X.shape[2], units=units, timesteps=X.shape[1], outputs=y.shape[1]))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
+    history = model.fit(changes, targets, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+    return ChangeForecaster(model, [float(v) for v in history.history["loss"]])

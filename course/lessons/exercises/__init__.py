@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Result", "PLACEHOLDER_HINT", "is_placeholder"]
+__all__ = ["Result", "PLACEHOLDER_HINT", "is_placeholder", "layer_input_argument"]
 
 PLACEHOLDER_HINT = (
     "Not yet: replace the ... in the cell above with your answer, run that cell, then run this one again."
@@ -34,3 +34,14 @@ class Result:
 def is_placeholder(value) -> bool:
     """Whether the learner has left the exercise's placeholder (``...``) in place."""
     return value is Ellipsis
+
+
+def layer_input_argument(model) -> tuple | None:
+    """The input shape a layer of ``model`` was given itself, the Keras 2 way (``input_dim=8`` or
+    ``input_shape=(8,)``: Keras 3 warns, then keeps it as the layer's input shape), or None where
+    the model declares its input with ``keras.Input``."""
+    for layer in getattr(model, "layers", ()):
+        argument = getattr(layer, "_input_shape_arg", None)
+        if argument is not None:
+            return tuple(argument)
+    return None

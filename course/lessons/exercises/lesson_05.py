@@ -30,7 +30,7 @@ def check_windows(dataset) -> Result:
         return Result(False, "Each batch should be a pair (windows, targets). Pass the targets as the second argument.")
     X = np.concatenate([np.asarray(x) for x, _ in batches])
     y = np.concatenate([np.asarray(t) for _, t in batches])
-    series = data.example_series("1..10", length=SERIES_LENGTH)
+    series = data.example_series("counting", length=SERIES_LENGTH)
     want_X, want_y = data.make_windows(series, WINDOW)
     if X.ndim == 2:
         return Result(
