@@ -7,6 +7,8 @@ them, a ``.figure`` updated in place, ``.model`` where a model is built and ``.c
 
 from course._memory import freeze_imports
 from widgets.batch_explorer import BatchExplorer
+from widgets.inventory import ConceptInventory
+from widgets.menu import WidgetMenu
 from widgets.quiz import Quiz
 from widgets.sequence_explorer import SequenceExplorer
 from widgets.shape_doctor import ErrorGallery, ShapeDoctor
@@ -29,4 +31,6 @@ __all__ = [
     "ShapeDoctor",
     "ErrorGallery",
     "Quiz",
+    "ConceptInventory",
+    "WidgetMenu",
 ]
