@@ -110,15 +110,58 @@ def test_no_lesson_fetches_an_image_from_the_internet(lesson):
         assert not REMOTE_IMAGE.search(source), f"{lesson.notebook} shows a remote image: {source[:200]}"
 
 
-def test_minutes_follow_the_words_and_code_cells(tmp_path):
+def _cell(kind, text, *tags):
+    return {"cell_type": kind, "source": text, "metadata": {"tags": list(tags)} if tags else {}}
+
+
+def test_minutes_follow_the_words_code_cells_exercises_quizzes_and_widgets(tmp_path):
     from course.lessons import Lesson, lesson_minutes
 
-    cell = lambda kind, text: {"cell_type": kind, "source": text, "metadata": {}}  # noqa: E731
     notebook = tmp_path / "notebooks" / "x.ipynb"
     notebook.parent.mkdir()
     prose = " ".join(["word"] * 1800)  # ten minutes at 180 words a minute
-    notebook.write_text(json.dumps({"cells": [cell("markdown", prose)] + [cell("code", "1")] * 12}))
+    cells = [_cell("markdown", "# Lesson 99: x\n\n**Time:** about 1 minutes, 9 of them exercises.\n\n" + prose)]
+    cells += [_cell("code", "1")] * 12  # 6 minutes
+    cells += [_cell("code", "explorer = UnitsExplorer(units=3)\nexplorer")]  # 0.5 + 3
+    cells += [_cell("code", "quiz = Quiz.from_spec(quizzes.x())")]  # 0.5 + 2
+    cells += [_cell("code", "exercise.check_it(answer)")]  # 0.5 + 8
+    cells += [_cell("markdown", " ".join(["word"] * 900), "extension")]  # 5, optional
+    cells += [_cell("code", "lab = TrainingLab()", "extension")]  # 0.5 + 3, optional
+    notebook.write_text(json.dumps({"cells": cells}))
     lesson = Lesson(0, "x", "notebooks/x.ipynb", (), "none", True)
-    assert lesson_minutes(lesson, root=tmp_path) == 20  # 10 + 12 * 0.5 = 16, rounded up to 5
+    time = lesson_minutes(lesson, root=tmp_path)
+    # core: 10 + 6 + 3.5 + 2.5 + 8.5 = 30.5 -> 35 (the time line's own words are not counted);
+    # exercises: 2 + 8 = 10; extension: 5 + 3.5 = 8.5 -> 10
+    assert (time.core, time.exercises, time.extension, time.total) == (35, 10, 10, 45)
     assert lesson_minutes(lesson, root=tmp_path / "elsewhere") is None
-    assert all(5 <= lesson_minutes(lesson) <= 45 for lesson in ready_lessons()), "a lesson is more than one sitting"
+
+
+def test_the_time_line_reads_the_estimate_and_writing_it_twice_changes_nothing(tmp_path):
+    from course.lessons import timing
+
+    assert timing.time_line(timing.LessonTime(40, 15, 0)) == (
+        "**Time:** about 40 minutes, 15 of them exercises and quizzes."
+    )
+    assert timing.time_line(timing.LessonTime(40, 15, 20)).endswith("; the optional extensions add about 20 more.")
+    path = tmp_path / "x.ipynb"
+    cells = [_cell("markdown", "[Open in Colab](x)\n\n# Lesson 01: x\n\nIntro."), _cell("code", "1")]
+    path.write_text(json.dumps({"cells": cells}))
+    assert timing.apply([path]) == [str(path)]
+    first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    assert (
+        first
+        == "[Open in Colab](x)\n\n# Lesson 01: x\n\n**Time:** about 5 minutes, 0 of them exercises and quizzes.\n\nIntro."
+    )
+    assert timing.apply([path]) == []
+
+
+@pytest.mark.parametrize("lesson", ready_lessons(), ids=lambda lesson: lesson.code)
+def test_each_lesson_states_its_own_computed_time(lesson):
+    """The header line is the estimate computed from the notebook as committed: a lesson that
+    grows an exercise or moves a section to an extension must say so (``python -m
+    course.lessons.timing --apply notebooks/*.ipynb``)."""
+    from course.lessons import lesson_minutes, timing
+
+    first = source(load(lesson)["cells"][0])
+    assert timing.time_line(lesson_minutes(lesson)) in first
+    assert 10 <= lesson_minutes(lesson).core <= 75, "a lesson's core is more than one sitting"

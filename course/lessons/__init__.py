@@ -5,16 +5,14 @@ all read it from ``course.lessons``), the cheat sheet (``cheatsheet``), the self
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Lesson", "LESSONS", "ready_lessons", "lesson_minutes", "lesson_table_markdown"]
+from course.lessons.timing import LessonTime, notebook_time
+
+__all__ = ["Lesson", "LESSONS", "ready_lessons", "lesson_minutes", "lesson_table_markdown", "course_minutes"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-READING_WORDS_PER_MINUTE = 180  # careful reading of technical prose
-MINUTES_PER_CODE_CELL = 0.5  # run it, read what it prints, move its sliders
 
 
 @dataclass(frozen=True)
@@ -92,17 +90,14 @@ def ready_lessons() -> list[Lesson]:
     return [lesson for lesson in LESSONS if lesson.ready]
 
 
-def lesson_minutes(lesson: Lesson, root: Path = REPO_ROOT) -> int | None:
-    """About how long one sitting with the lesson takes, in minutes, rounded up to 5: its prose at
-    a careful reading pace and half a minute for each code cell. None where the notebook is not
-    there (an installed package without the lessons)."""
+def lesson_minutes(lesson: Lesson, root: Path = REPO_ROOT) -> LessonTime | None:
+    """About how long the lesson takes (``timing.LessonTime``: its core path, the exercises and
+    quizzes in it, and its optional extensions), read from the notebook. None where the notebook is
+    not there (an installed package without the lessons)."""
     path = Path(root) / lesson.notebook
     if not path.is_file():
         return None
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    words = sum(len(re.findall(r"\w+", "".join(c["source"]))) for c in cells if c["cell_type"] == "markdown")
-    code = sum(1 for c in cells if c["cell_type"] == "code")
-    return 5 * math.ceil((words / READING_WORDS_PER_MINUTE + code * MINUTES_PER_CODE_CELL) / 5)
+    return notebook_time(json.loads(path.read_text(encoding="utf-8"))["cells"])
 
 
 def lesson_table_markdown(link_prefix: str = "") -> str:
@@ -114,8 +109,20 @@ def lesson_table_markdown(link_prefix: str = "") -> str:
         title = f"[{lesson.title}]({link_prefix}{lesson.notebook})" if lesson.ready else f"{lesson.title} (coming)"
         answers = ", ".join(lesson.questions) or "all"
         colab = f"[Colab]({colab_url(lesson.notebook)})" if lesson.ready else ""
-        minutes = lesson_minutes(lesson) if lesson.ready else None
-        lines.append(
-            f"| {lesson.code} | {title} | {f'~{minutes}' if minutes else ''} | {answers} | {lesson.widget} | {colab} |"
-        )
+        time = lesson_minutes(lesson) if lesson.ready else None
+        minutes = "" if time is None else f"~{time.core}" + (f" (+{time.extension})" if time.extension else "")
+        lines.append(f"| {lesson.code} | {title} | {minutes} | {answers} | {lesson.widget} | {colab} |")
+    whole = course_minutes()
+    hours = f"about {whole.core / 60:.1f} hours, {whole.total / 60:.1f} with the extensions"
+    lines.append(f"| | **The whole course** | ~{whole.core} (+{whole.extension}) | {hours} | | |")
     return "\n".join(lines)
+
+
+def course_minutes(root: Path = REPO_ROOT) -> LessonTime:
+    """The whole course: every ready lesson's core path, exercises and extensions added up."""
+    times = [t for t in (lesson_minutes(lesson, root) for lesson in ready_lessons()) if t is not None]
+    return LessonTime(
+        core=sum(t.core for t in times),
+        exercises=sum(t.exercises for t in times),
+        extension=sum(t.extension for t in times),
+    )
