@@ -188,11 +188,9 @@ class WidgetMenu(OpensWhenShown, W.VBox):
         """A name the menu does not hold keeps the widget shown and says which names there are;
         a name in another case is the entry it names."""
         asked = str(proposal["value"])
-        if asked in self.entries:
-            return asked
-        same = [name for name in self.entries if name.lower() == asked.strip().lower()]
-        if same:
-            return same[0]
+        known = self._known(asked)
+        if known is not None:
+            return known
         show_message(
             self.message,
             f"There is no widget called {asked!r} in this menu. Choose one of: {', '.join(self.entries)}.",
